@@ -171,6 +171,7 @@ public final class LocalElasticsearch implements AutoCloseable {
       // With -d the launcher returns once the node started (or failed to).
       if (!p.waitFor(startTimeout.toSeconds(), TimeUnit.SECONDS)) {
         p.destroyForcibly();
+        killNodesOf(data); // the daemonized node may already run: never leave it behind
         throw new IOException("Elasticsearch did not start within " + startTimeout + "; see " + out);
       }
       if (p.exitValue() == 0 && Files.exists(pidFile)) {
@@ -194,6 +195,7 @@ public final class LocalElasticsearch implements AutoCloseable {
     while (!isHealthy(url())) {
       if (System.nanoTime() > deadline) {
         close();
+        killNodesOf(data);
         throw new IOException("Elasticsearch at " + url() + " not healthy within " + startTimeout);
       }
       Thread.sleep(250); // polling an external process for readiness, not test synchronisation
@@ -238,6 +240,21 @@ public final class LocalElasticsearch implements AutoCloseable {
       watchdog.destroy();
     }
     LOG.info("Elasticsearch at {} stopped", url());
+  }
+
+  /** Kills every Elasticsearch process started on this instance's data directory. */
+  private static void killNodesOf(Path data) {
+    String marker = "path.data=" + data;
+    ProcessHandle.allProcesses()
+        .filter(h -> h.info().arguments().map(args -> String.join(" ", args).contains(marker)).orElse(false))
+        .forEach(h -> {
+          h.destroy();
+          try {
+            h.onExit().get(20, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            h.destroyForcibly();
+          }
+        });
   }
 
   private void startWatchdog() throws IOException {
@@ -387,7 +404,7 @@ public final class LocalElasticsearch implements AutoCloseable {
     private String javaHome;
     private String heap = "512m";
     private int httpPort;
-    private Duration startTimeout = Duration.ofSeconds(150);
+    private Duration startTimeout = Duration.ofSeconds(300);
     private boolean stopWithJvm = true;
 
     public Builder zip(Path v) { this.zip = v; return this; }

@@ -58,6 +58,7 @@ public final class TestElasticsearch {
           .instanceDir(instance)
           .javaHome(System.getProperty("mailtrace.es.javaHome"))
           .heap(System.getProperty("mailtrace.es.heap", "512m"))
+          .startTimeout(java.time.Duration.ofSeconds(Long.getLong("mailtrace.es.startTimeoutSeconds", 300)))
           .build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
