@@ -40,10 +40,12 @@ import org.apache.james.jdkim.exceptions.PermFailException;
  * {@code TestPublicKeys} from a config file ({@code -x}) and prints an Authentication-Results
  * field with one result per signature.
  *
- * <p>jDKIM 0.3 deviations, reported as {@link Outcome#NOT_CHECKED} with the reason rather than as
- * failures: it hashes an empty (or whitespace-only) body as CRLF under relaxed body
- * canonicalization (RFC 6376 §3.4.4 says the empty string; dkimpy and OpenDKIM follow the RFC), and
- * it has no Ed25519 (RFC 8463).
+ * <p>Known verifier gaps, reported as {@link Outcome#NOT_CHECKED} with the reason rather than as
+ * failures, and only in these exact cases: jDKIM 0.3 hashes an empty (or whitespace-only) body as
+ * CRLF under relaxed body canonicalization (RFC 6376 §3.4.4 says the empty string; dkimpy and
+ * OpenDKIM follow the RFC); jDKIM reads header fields as text through mime4j, so raw non-UTF-8
+ * bytes in a signed field change before hashing; jDKIM has no Ed25519 (RFC 8463); OpenDKIM's test
+ * mode cuts lines at NUL bytes (a signature made by dkimpy fails the same way).
  */
 public final class DkimVerifiers {
   private static final String PYTHON = "/usr/bin/python3";
@@ -239,23 +241,61 @@ public final class DkimVerifiers {
         List<Path> batch = files.subList(from, Math.min(files.size(), from + 100));
         List<String> ar = opendkimRun(conf, batch);
         if (ar.size() == batch.size()) {
-          ar.forEach(value -> result.add(parseAuthenticationResults(value)));
+          for (int i = 0; i < ar.size(); i++) {
+            result.add(nulGap(parseAuthenticationResults(ar.get(i)), messages.get(from + i)));
+          }
           continue;
         }
         // Some message produced no Authentication-Results: fall back to one run per message to
         // know which (each run takes about 0.1 s).
-        for (Path file : batch) {
-          List<String> one = opendkimRun(conf, List.of(file));
+        for (int i = 0; i < batch.size(); i++) {
+          List<String> one = opendkimRun(conf, List.of(batch.get(i)));
           result.add(
-              one.size() == 1
-                  ? parseAuthenticationResults(one.get(0))
-                  : new Verification(Verifier.OPENDKIM, List.of(), "opendkim gave no verdict for this message"));
+              nulGap(
+                  one.size() == 1
+                      ? parseAuthenticationResults(one.get(0))
+                      : new Verification(Verifier.OPENDKIM, List.of(), "opendkim gave no verdict for this message"),
+                  messages.get(from + i)));
         }
       }
       return result;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * OpenDKIM's test mode reads the message as C strings, so a NUL byte cuts its line and any
+   * signature over it fails (a dkimpy-made one too): such failures are NOT_CHECKED, not FAIL.
+   */
+  private static Verification nulGap(Verification v, byte[] message) {
+    boolean nul = false;
+    for (byte b : message) {
+      if (b == 0) {
+        nul = true;
+        break;
+      }
+    }
+    if (!nul) {
+      return v;
+    }
+    if (v.error() != null || v.signatures().isEmpty()) { // the cut line may hide the whole message
+      List<SignatureResult> all = new ArrayList<>();
+      for (Map<String, String> tags : signatureTags(message)) {
+        all.add(new SignatureResult(tags.getOrDefault("d", "?"), tags.getOrDefault("s", "?"),
+            tags.getOrDefault("a", "?"), Outcome.NOT_CHECKED,
+            "OpenDKIM test mode truncates lines at NUL bytes (" + v.error() + ")"));
+      }
+      return new Verification(v.verifier(), all, null);
+    }
+    List<SignatureResult> sigs = new ArrayList<>();
+    for (SignatureResult r : v.signatures()) {
+      sigs.add(r.outcome() == Outcome.FAIL
+          ? new SignatureResult(r.domain(), r.selector(), r.algorithm(), Outcome.NOT_CHECKED,
+              "OpenDKIM test mode truncates lines at NUL bytes (" + r.detail() + ")")
+          : r);
+    }
+    return new Verification(v.verifier(), sigs, v.error());
   }
 
   private static List<String> opendkimRun(Path conf, List<Path> files) throws IOException {
@@ -347,6 +387,9 @@ public final class DkimVerifiers {
         sigs.add(new SignatureResult(d, s, a, Outcome.PASS, ""));
       } else if (a.startsWith("ed25519")) {
         sigs.add(new SignatureResult(d, s, a, Outcome.NOT_CHECKED, "jDKIM 0.3 has no Ed25519 (RFC 8463)"));
+      } else if (signedHeadersHaveNonUtf8(message, tags.getOrDefault("h", ""))) {
+        sigs.add(new SignatureResult(d, s, a, Outcome.NOT_CHECKED,
+            "jDKIM 0.3 reads header fields as text through mime4j: raw non-UTF-8 bytes in a signed field are altered before hashing"));
       } else if (emptyRelaxedBody && c.endsWith("/relaxed")) {
         sigs.add(new SignatureResult(d, s, a, Outcome.NOT_CHECKED,
             "jDKIM 0.3 hashes an empty body as CRLF under relaxed canonicalization (RFC 6376 3.4.4: empty)"));
@@ -360,11 +403,8 @@ public final class DkimVerifiers {
 
   /** The DKIM-Signature tag lists of a message, top to bottom (a lenient reading for reports). */
   static List<Map<String, String>> signatureTags(byte[] message) {
-    String text = new String(message, StandardCharsets.ISO_8859_1);
-    int end = text.indexOf("\r\n\r\n");
-    String head = end < 0 ? text : text.substring(0, end + 2);
     List<Map<String, String>> out = new ArrayList<>();
-    for (String field : head.split("\r\n(?![ \t])")) {
+    for (String field : headerFields(message)) {
       int colon = field.indexOf(':');
       if (colon > 0 && field.substring(0, colon).trim().equalsIgnoreCase("DKIM-Signature")) {
         Map<String, String> tags = new LinkedHashMap<>();
@@ -378,6 +418,34 @@ public final class DkimVerifiers {
       }
     }
     return out;
+  }
+
+  /** True when a header field named in {@code h} holds bytes that are not valid UTF-8. */
+  static boolean signedHeadersHaveNonUtf8(byte[] message, String h) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (String n : h.split(":")) {
+      names.add(n.strip().toLowerCase(Locale.ROOT));
+    }
+    for (String field : headerFields(message)) {
+      int colon = field.indexOf(':');
+      if (colon > 0 && names.contains(field.substring(0, colon).strip().toLowerCase(Locale.ROOT))) {
+        byte[] raw = field.getBytes(StandardCharsets.ISO_8859_1);
+        try {
+          StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(raw));
+        } catch (java.nio.charset.CharacterCodingException e) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The raw header fields (ISO-8859-1 so bytes map 1:1 to chars), unfolded lines kept. */
+  private static List<String> headerFields(byte[] message) {
+    String text = new String(message, StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    String head = end < 0 ? text : text.substring(0, end + 2);
+    return List.of(head.split("\r\n(?![ \t])"));
   }
 
   /** True when the relaxed canonical body is empty: only spaces, tabs and line breaks. */

@@ -89,6 +89,10 @@ final class GeneratedMessages {
     m.put("large-1mb", ascii(HEAD + multipartMixed(760_000)));
     m.put("control-chars-in-body", bytes(ascii(HEAD + "\r\n"), new byte[] {'a', 0x01, 'b', 0x7f, 'c', '\f', 'd', '\r', '\n'}));
     m.put(
+        "latin1-raw-subject",
+        bytes(ascii("From: joe@example.com\r\nSubject: Gr"), new byte[] {(byte) 0xfc, (byte) 0xdf}, ascii("e\r\n\r\nbody\r\n")));
+    m.put("nul-in-body", bytes(ascii(HEAD + "\r\nbefore"), new byte[] {0, 0}, ascii("after\r\n")));
+    m.put(
         "only-from",
         ascii("From: joe@example.com\r\n\r\nbody\r\n"));
     return m;
@@ -111,6 +115,8 @@ final class GeneratedMessages {
     m.put("leading-continuation", Map.entry(ascii(" folded: x\r\nFrom: a@example.com\r\n\r\nx\r\n"), "starts with whitespace"));
     m.put("line-without-colon", Map.entry(ascii("From: a@example.com\r\nthis is not a header\r\n\r\nx\r\n"), "header line 2 is not a header field"));
     m.put("space-before-colon", Map.entry(ascii("From: a@example.com\r\nSubject : x\r\n\r\nx\r\n"), "header line 2 is not a header field"));
+    m.put("from-without-address", Map.entry(ascii("From: undisclosed\r\n\r\nx\r\n"), "not a valid address list"));
+    m.put("from-empty-angle", Map.entry(ascii("From: <>\r\n\r\nx\r\n"), "From header field"));
     m.put("bare-lf-in-header", Map.entry(ascii("From: a@example.com\nTo: b@example.net\r\n\r\nx\r\n"), "bare LF"));
     m.put("bare-cr-in-header", Map.entry(ascii("From: a@example.com\rTo: b@example.net\r\n\r\nx\r\n"), "bare CR"));
     m.put("bare-lf-in-body", Map.entry(ascii("From: a@example.com\r\n\r\nline1\nline2\r\n"), "bare LF in body line 1"));
