@@ -379,7 +379,8 @@ public final class SmtpSession {
       case LOGIN_USER:
         return loginUser(line);
       case LOGIN_PASS:
-        return check(loginUser, line);
+        Optional<String> password = decode(line);
+        return password.isEmpty() ? done(SmtpReply.AUTH_BAD_BASE64) : check(loginUser, password.get());
       default:
         return done(SmtpReply.UNRECOGNIZED);
     }
