@@ -4,11 +4,12 @@ import { h, s, formatNumber } from './ui.js';
 export const STATUS_COLORS = { relayed: '#2f9e6e', partial: '#d9a21b', deferred: '#e07b39', rejected: '#d2463c' };
 const STATUSES = ['relayed', 'partial', 'deferred', 'rejected'];
 
+// Four gridline steps of a round size that together cover v.
 function niceMax(v) {
-  if (v <= 5) return 5;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
+  const raw = Math.max(v, 4) / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 3, 4, 5, 6, 8, 10].map((m) => m * p).find((x) => x >= raw);
+  return step * 4;
 }
 
 function tickLabel(date, spanMs) {
@@ -32,7 +33,7 @@ export function stackedBars(buckets, { width = 720, height = 260 } = {}) {
   const slot = iw / n;
   const bw = Math.max(2, Math.min(28, slot * 0.7));
   const y = (v) => pad.t + ih - (v / max) * ih;
-  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img',
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'chart', role: 'img',
     'aria-label': `Messages over time by status; ${formatNumber(totals.reduce((a, b) => a + b, 0))} in total` });
   for (let i = 0; i <= 4; i++) {
     const v = (max / 4) * i;

@@ -51,6 +51,11 @@ export function renderDomains(main, { user, navigate }) {
 
 export function renderDomainSecurity(main, { user, params }) {
   const domain = params[0].toLowerCase();
+  if (user.scoped && !user.domains.includes(domain)) {
+    // Not even the name is echoed back: a domain-admin sees nothing of other domains.
+    main.append(pageHeader('Domain settings'), errorState({ status: 403, message: 'This domain is not one of yours.' }));
+    return;
+  }
   const crumbs = h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
     h('ol', {},
       h('li', {}, h('a', { href: '/domains', 'data-link': true }, 'Domains')),
@@ -58,10 +63,6 @@ export function renderDomainSecurity(main, { user, params }) {
       h('li', {}, 'Settings'),
       h('li', { 'aria-current': 'page' }, 'Security')));
   main.append(crumbs);
-  if (user.scoped && !user.domains.includes(domain)) {
-    main.append(errorState({ status: 403, message: 'This domain is not one of yours.' }));
-    return;
-  }
   remember(domain);
   main.append(pageHeader(domain, 'Settings · Security'));
   const tabs = h('div', { class: 'subnav', role: 'navigation', 'aria-label': 'Settings' },

@@ -87,7 +87,7 @@ function renderStats(body, st, q) {
     h('div', { class: 'grid-2' },
       h('figure', { class: 'card chart-card wide', id: 'chart-volume' },
         h('figcaption', {}, h('h2', {}, 'Volume over time'), legend(Object.keys(STATUS_COLORS).map((k) => [STATUS_LABEL[k], STATUS_COLORS[k]]))),
-        st.buckets.length ? stackedBars(st.buckets) : h('p', { class: 'muted' }, 'No time series.')),
+        st.buckets.length ? stackedBars(st.buckets, { width: Math.max(600, body.clientWidth - 42), height: 280 }) : h('p', { class: 'muted' }, 'No time series.')),
       h('figure', { class: 'card chart-card', id: 'chart-dkim' },
         h('figcaption', {}, h('h2', {}, 'DKIM signatures')),
         h('div', { class: 'donut-wrap' },
