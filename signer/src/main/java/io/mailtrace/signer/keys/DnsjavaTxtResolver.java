@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +90,12 @@ public final class DnsjavaTxtResolver implements DnsTxtResolver {
     List<String> records = new ArrayList<>();
     for (org.xbill.DNS.Record r : m.getSection(Section.ANSWER)) {
       if (r instanceof TXTRecord txt) {
-        records.add(String.join("", txt.getStrings()));
+        // Raw bytes: getStrings() would escape quotes, backslashes and tabs zone-file style.
+        StringBuilder value = new StringBuilder();
+        for (byte[] part : txt.getStringsAsByteArrays()) {
+          value.append(new String(part, StandardCharsets.UTF_8));
+        }
+        records.add(value.toString());
       }
     }
     return records.isEmpty() ? new NotFound(false) : new Found(records);
