@@ -75,6 +75,8 @@ export function renderDomainSecurity(main, { user, params }) {
 
 const STATE_PILL = {
   none: ['Not enabled', 'pill-muted'],
+  disabled: ['Disabled', 'pill-muted'],
+  expired: ['Expired (never verified)', 'pill-muted'],
   pending: ['Waiting for DNS', 'pill-warn'],
   active: ['Active', 'pill-ok'],
 };
@@ -145,8 +147,9 @@ function renderDkim(card, domain, v, user, refresh, lastOutcome) {
     }
   };
 
-  if (state === 'none') {
+  if (state !== 'pending' && state !== 'active') {
     card.append(h('div', { class: 'explain' },
+      state === 'expired' ? h('p', { class: 'notice notice-warn' }, 'The previous key was removed because its DNS record was never verified within 7 days.') : null,
       h('p', {}, 'Activating creates a new key pair and a selector for ', h('strong', {}, domain),
         '. You then publish one TXT record at your DNS provider and check it here. Until it is verified, mail keeps the shared signature only.'),
       h('p', { class: 'muted small' }, 'A key that is never verified is removed automatically after 7 days.')));
