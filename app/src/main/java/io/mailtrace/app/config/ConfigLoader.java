@@ -43,7 +43,7 @@ public final class ConfigLoader {
     Map<String, Object> raw = new LinkedHashMap<>();
     Map<String, String> source = new HashMap<>();
     for (ConfigKey k : ConfigSchema.KEYS) {
-      raw.put(k.path(), k.type() == ConfigType.LIST ? k.defaultValue() : k.defaultValue());
+      raw.put(k.path(), k.defaultValue());
       source.put(k.path(), k.path());
     }
     if (file != null) {
@@ -133,11 +133,36 @@ public final class ConfigLoader {
     }
   }
 
+  /** The closest known key (at most two edits away), for typos such as {@code max_recods}. */
   private static String suggestion(String path) {
-    String leaf = path.substring(path.lastIndexOf('.') + 1);
-    return ConfigSchema.KEYS.stream().map(ConfigKey::path)
-        .filter(p -> p.endsWith("." + leaf) || p.equals(leaf))
-        .findFirst().map(p -> "; did you mean " + p + "?").orElse("");
+    String best = null;
+    int bestDistance = 3;
+    for (ConfigKey k : ConfigSchema.KEYS) {
+      int d = distance(path, k.path());
+      if (d < bestDistance) {
+        best = k.path();
+        bestDistance = d;
+      }
+    }
+    return best == null ? "" : "; did you mean " + best + "?";
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   private record Typed(Map<String, Object> m) {
