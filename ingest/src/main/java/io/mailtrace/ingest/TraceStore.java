@@ -1,0 +1,33 @@
+package io.mailtrace.ingest;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+
+/**
+ * The Elasticsearch operations ingest needs (our port; the real implementation talks HTTP, tests
+ * of the pipeline logic use fakes). Futures complete on the caller's event loop.
+ */
+public interface TraceStore {
+  /**
+   * Sends one NDJSON {@code _bulk} body of {@code items} actions. A failed future means the whole
+   * request failed without an answer (refused, reset, timeout); an HTTP answer — even 413 or 5xx —
+   * is a {@link BulkResponse}.
+   */
+  Future<BulkResponse> bulk(Buffer body, int items);
+
+  /** Installs (or replaces) the trace index template with the given replica count. */
+  Future<Void> installTemplate(int replicas);
+
+  /** Names of the existing daily trace indices. */
+  Future<List<String>> dailyIndices();
+
+  /** Deletes one index by its exact name. */
+  Future<Void> deleteIndex(String name);
+
+  /** An HTTP answer to a bulk request; {@code items} is empty unless the status is 2xx. */
+  record BulkResponse(int status, String body, List<ItemResult> items) {}
+
+  /** Elasticsearch's verdict on one bulk item, in request order. */
+  record ItemResult(int status, String errorType, String errorReason) {}
+}

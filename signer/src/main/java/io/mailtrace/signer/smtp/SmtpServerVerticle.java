@@ -1,0 +1,181 @@
+package io.mailtrace.signer.smtp;
+
+import io.mailtrace.model.TlsInfo;
+import io.mailtrace.signer.config.SignerConfig;
+import io.mailtrace.signer.pipeline.DeliveryPipeline;
+import io.mailtrace.signer.relay.NextHop;
+import io.mailtrace.signer.relay.SmtpRelayClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Function;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SMTP listener: a thin adapter between Vert.x sockets and {@link SmtpSession}. Deploy N
+ * instances (they share the port); each has its own next-hop client and connection pool.
+ */
+public final class SmtpServerVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(SmtpServerVerticle.class);
+
+  private final SignerConfig config;
+  private final Authenticator auth;
+  private final DeliveryPipelineFactory pipelines;
+  private final ConnectionLimiter limiter;
+  private final Function<io.vertx.core.Vertx, NextHop> nextHopFactory;
+  private final Set<SmtpSession> sessions = new HashSet<>();
+  private NetServer server;
+  private NextHop nextHop;
+
+  /** Builds the pipeline of one verticle instance, given its next hop. */
+  @FunctionalInterface
+  public interface DeliveryPipelineFactory {
+    DeliveryPipeline create(NextHop nextHop);
+  }
+
+  public SmtpServerVerticle(
+      SignerConfig config, Authenticator auth, DeliveryPipelineFactory pipelines, ConnectionLimiter limiter) {
+    this(config, auth, pipelines, limiter, v -> new SmtpRelayClient(v, config.nextHop(), config.hostname()));
+  }
+
+  public SmtpServerVerticle(
+      SignerConfig config,
+      Authenticator auth,
+      DeliveryPipelineFactory pipelines,
+      ConnectionLimiter limiter,
+      Function<io.vertx.core.Vertx, NextHop> nextHopFactory) {
+    this.config = config;
+    this.auth = auth;
+    this.pipelines = pipelines;
+    this.limiter = limiter;
+    this.nextHopFactory = nextHopFactory;
+  }
+
+  @Override
+  public Future<?> start() {
+    NetServerOptions opts = new NetServerOptions()
+        .setHost(config.listenHost())
+        .setPort(config.listenPort())
+        .setTcpNoDelay(true);
+    if (config.tlsEnabled()) {
+      // TLS is only started by STARTTLS (socket.upgradeToSsl), never on connect.
+      opts.setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(config.tlsCertPath().toString())
+          .setKeyPath(config.tlsKeyPath().toString()));
+    }
+    nextHop = nextHopFactory.apply(vertx);
+    DeliveryPipeline pipeline = pipelines.create(nextHop);
+    server = vertx.createNetServer(opts).connectHandler(socket -> accept(socket, pipeline));
+    return server.listen()
+        .onSuccess(s -> log.info("SMTP listening on {}:{}", config.listenHost(), s.actualPort()));
+  }
+
+  /** The bound port (useful with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    var closing = sessions.stream().map(SmtpSession::shutdown).toList();
+    return Future.join(closing).transform(x -> server.close()).transform(x -> nextHop.close());
+  }
+
+  private void accept(NetSocket socket, DeliveryPipeline pipeline) {
+    String ip = socket.remoteAddress().hostAddress();
+    if (!limiter.tryAcquire(ip)) {
+      socket.write(Buffer.buffer(SmtpReply.TOO_MANY_CONNECTIONS.wireBytes())).onComplete(x -> socket.close());
+      return;
+    }
+    var adapter = new SocketAdapter(socket);
+    SmtpSession session = new SmtpSession(config, ip, auth, nextHop, pipeline, adapter);
+    adapter.session = session;
+    sessions.add(session);
+    socket.handler(buf -> {
+      session.receive(buf.getBytes());
+      adapter.touch(); // after receive: the session may have just entered DATA mode
+    });
+    socket.closeHandler(v -> {
+      limiter.release(ip);
+      sessions.remove(session);
+      adapter.cancelTimer();
+      session.connectionClosed();
+    });
+    socket.exceptionHandler(err -> log.debug("SMTP socket error from {}: {}", ip, err.toString()));
+    session.start();
+    adapter.touch();
+  }
+
+  /** Socket side of one session: writes, TLS upgrade, flow control and the idle timer. */
+  private final class SocketAdapter implements SmtpConnection {
+    private final NetSocket socket;
+    private SmtpSession session;
+    private long timer = -1;
+    private boolean paused;
+
+    SocketAdapter(NetSocket socket) {
+      this.socket = socket;
+    }
+
+    /** Restarts the idle timer (command or data timeout, depending on the session's mode). */
+    void touch() {
+      cancelTimer();
+      if (paused) {
+        return; // the server is working; the client is not idle
+      }
+      long ms = (session != null && session.inData() ? config.limits().dataTimeout() : config.limits().commandTimeout()).toMillis();
+      timer = vertx.setTimer(ms, t -> {
+        timer = -1;
+        session.timeout();
+      });
+    }
+
+    void cancelTimer() {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+    }
+
+    @Override
+    public void send(SmtpReply reply) {
+      socket.write(Buffer.buffer(reply.wireBytes()));
+    }
+
+    @Override
+    public Future<TlsInfo> startTls() {
+      return socket.upgradeToSsl().map(v -> {
+        SSLSession s = socket.sslSession();
+        return s == null ? new TlsInfo(true, null, null) : new TlsInfo(true, s.getProtocol(), s.getCipherSuite());
+      });
+    }
+
+    @Override
+    public void pause() {
+      paused = true;
+      cancelTimer();
+      socket.pause();
+    }
+
+    @Override
+    public void resume() {
+      paused = false;
+      socket.resume();
+      touch();
+    }
+
+    @Override
+    public void close() {
+      cancelTimer();
+      socket.end().onComplete(x -> socket.close());
+    }
+  }
+}
