@@ -31,6 +31,10 @@ public final class ConfigLoader {
   public static MailtraceConfig load(Path file, Map<String, String> env, Map<String, String> overrides) throws ConfigException {
     MailtraceConfig c = loadUnvalidated(file, env, overrides);
     List<ConfigProblem> problems = c.validate();
+    if (problems.isEmpty()) {
+      // then each module's own checks of what it received
+      problems = io.mailtrace.app.wiring.ModuleConfigs.validate(c);
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -203,8 +207,7 @@ public final class ConfigLoader {
         node,
         roles,
         dataDir,
-        new MailtraceConfig.Elasticsearch(stripSlash(t.s("elasticsearch.url")), t.s("elasticsearch.username"),
-            path.apply("elasticsearch.password_file"), t.d("elasticsearch.request_timeout")),
+        new MailtraceConfig.Elasticsearch(stripSlash(t.s("elasticsearch.url")), t.d("elasticsearch.request_timeout")),
         new MailtraceConfig.Signer(
             new MailtraceConfig.Listen(t.s("signer.listen.host"), t.i("signer.listen.port")),
             t.i("signer.instances"),
@@ -219,12 +222,12 @@ public final class ConfigLoader {
                 path.apply("signer.shared_key.private_key_file")),
             new MailtraceConfig.Relay(t.s("signer.relay.host"), t.i("signer.relay.port"), t.b("signer.relay.starttls"),
                 t.s("signer.relay.username"), path.apply("signer.relay.password_file"), t.d("signer.relay.connect_timeout"),
-                t.i("signer.relay.max_connections"))),
+                t.i("signer.relay.max_connections"), t.d("signer.relay.reply_timeout"))),
         new MailtraceConfig.Journal(path.apply("journal.dir"), t.l("journal.max_size"), t.l("journal.segment_size")),
         new MailtraceConfig.Ingest(t.i("ingest.batch.max_records"), t.l("ingest.batch.max_bytes"), t.d("ingest.batch.linger"),
-            t.d("ingest.retry.max_backoff"), t.i("ingest.retention_days"), path.apply("ingest.dead_letter_dir")),
+            t.d("ingest.retry.max_backoff"), t.i("ingest.retention_days"), path.apply("ingest.dead_letter_file")),
         new MailtraceConfig.Api(new MailtraceConfig.Listen(t.s("api.listen.host"), t.i("api.listen.port")),
-            path.apply("api.jwt_secret_file"), t.b("api.audit")),
+            path.apply("api.jwt_secret_file")),
         new MailtraceConfig.Keys(path.apply("keys.master_key_file"), t.list("keys.dns_resolvers"), t.i("keys.key_bits"),
             t.d("keys.recheck_interval"), t.d("keys.reverify_interval"), t.d("keys.pending_expiry"), t.d("keys.refresh_interval")),
         t.b("metrics.enabled"));

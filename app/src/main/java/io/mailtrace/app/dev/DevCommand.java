@@ -66,8 +66,8 @@ public final class DevCommand {
       capture = new CaptureSmtpServer(rt.vertx(), paths.outbox());
       int capturePort = Foreground.await(capture.start(0), Duration.ofSeconds(30));
       MailtraceConfig config = ConfigLoader.load(null, Map.of(), overrides(paths, esUrl, smtpPort, httpPort, capturePort));
-      ModuleWiring modules = new ModuleWiring(rt.vertx(), config, rt.registry());
-      DevAccounts.ensure(modules, paths, demo);
+      ModuleWiring modules = new ModuleWiring(rt.vertx(), config, rt.registry(), rt::scrape);
+      DevAccounts.ensure(paths.accounts(), demo);
       node = new MailtraceNode(rt.vertx(), config, modules);
       Foreground.await(node.start(), Duration.ofMinutes(5));
       printBanner(paths, demo, smtpPort, httpPort, esUrl, es);

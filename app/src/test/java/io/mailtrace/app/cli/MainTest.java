@@ -86,7 +86,7 @@ class MainTest {
 
   @Test
   void tokenIsAnHs256JwtWithRoleAndDomains() throws Exception {
-    Path secret = Files.writeString(dir.resolve("jwt.secret"), "top-secret\n");
+    Path secret = Files.writeString(dir.resolve("jwt.secret"), "top-secret-top-secret-top-secret-42\n");
     Path cfg = Files.writeString(dir.resolve("m.yaml"), "data_dir: " + dir + "\napi:\n  jwt_secret_file: jwt.secret\n");
     Result r = run("token", "--role", "domain-admin", "--domain", "a.example", "--domain", "B.example", "--ttl", "2h", "--config", cfg.toString());
     assertThat(r.rc()).as(r.err()).isZero();
@@ -98,7 +98,7 @@ class MainTest {
     long exp = Long.parseLong(payload.replaceAll(".*\"exp\":(\\d+).*", "$1"));
     assertThat(exp - iat).isEqualTo(7200);
     Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec("top-secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    mac.init(new SecretKeySpec("top-secret-top-secret-top-secret-42".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     String expected = Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII)));
     assertThat(parts[2]).isEqualTo(expected);
     assertThat(secret).exists();

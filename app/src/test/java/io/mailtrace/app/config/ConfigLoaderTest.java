@@ -23,7 +23,7 @@ class ConfigLoaderTest {
   @BeforeEach
   void files() throws Exception {
     key = Files.writeString(dir.resolve("dkim.pem"), "-----BEGIN PRIVATE KEY-----\n");
-    secret = Files.writeString(dir.resolve("jwt.secret"), "s3cret");
+    secret = Files.writeString(dir.resolve("jwt.secret"), "0123456789abcdef0123456789abcdef-secret");
     master = Files.writeString(dir.resolve("master.key"), "AAAA");
   }
 
