@@ -51,7 +51,11 @@ public final class BearerAuth implements Handler<RoutingContext> {
     return jwt.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(ApiException.unauthorized("invalid or expired token")))
         .compose(user -> {
-          JsonObject p = user.principal();
+          // vertx-auth-jwt keeps the verified claims under attributes.accessToken.
+          JsonObject p = user.attributes().getJsonObject("accessToken");
+          if (p == null) {
+            return Future.failedFuture(ApiException.unauthorized("token claims are not usable"));
+          }
           if (!p.containsKey("exp")) {
             return Future.failedFuture(ApiException.unauthorized("token without expiry"));
           }
