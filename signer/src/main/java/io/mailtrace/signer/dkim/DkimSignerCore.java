@@ -4,6 +4,7 @@ import io.mailtrace.model.DkimSignatureInfo;
 import io.mailtrace.signer.message.HeaderField;
 import io.mailtrace.signer.message.HeaderSection;
 import io.mailtrace.signer.message.MalformedMessageException;
+import io.mailtrace.signer.message.MessageSummary;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -101,7 +102,8 @@ public final class DkimSignerCore {
   }
 
   /**
-   * Splits the header section and checks what signing needs: exactly one From field.
+   * Splits the header section and checks what signing needs: exactly one From field, naming at
+   * least one address with a domain.
    *
    * @throws DkimSigningException (permanent) with the precise reason otherwise
    */
@@ -119,6 +121,12 @@ public final class DkimSignerCore {
     if (froms > 1) {
       throw new DkimSigningException(
           "the message has " + froms + " From header fields; exactly one is allowed", true);
+    }
+    try {
+      // a From without a usable address makes verifiers (OpenDKIM: permerror) reject the signature
+      MessageSummary.fromAddresses(headers.first("From").orElseThrow());
+    } catch (MalformedMessageException e) {
+      throw new DkimSigningException(e.getMessage(), true, e);
     }
     return headers;
   }

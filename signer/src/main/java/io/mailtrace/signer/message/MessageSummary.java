@@ -63,30 +63,10 @@ public record MessageSummary(
               + "); exactly one is allowed");
     }
     String fromValue = froms.get(0).value();
-    AddressList list;
-    try {
-      list = DefaultAddressParser.DEFAULT.parseAddressList(fromValue, DecodeMonitor.SILENT);
-    } catch (ParseException | RuntimeException e) {
-      throw new MalformedMessageException(
-          MessageProblem.UNPARSEABLE_FROM,
-          "the From header field is not a valid address list: " + shorten(fromValue));
-    }
-    List<String> addresses = new ArrayList<>();
+    List<String> addresses = fromAddresses(froms.get(0));
     Set<String> domains = new LinkedHashSet<>();
-    for (Mailbox m : list.flatten()) {
-      String local = m.getLocalPart();
-      String domain = m.getDomain();
-      if (local == null || local.isEmpty() || domain == null || domain.isEmpty()) {
-        continue;
-      }
-      String ascii = asciiDomain(domain, fromValue);
-      addresses.add(local + "@" + ascii);
-      domains.add(ascii);
-    }
-    if (addresses.isEmpty()) {
-      throw new MalformedMessageException(
-          MessageProblem.FROM_WITHOUT_ADDRESS,
-          "the From header field names no mailbox with a domain: " + shorten(fromValue));
+    for (String a : addresses) {
+      domains.add(a.substring(a.lastIndexOf('@') + 1));
     }
     if (domains.size() > 1) {
       throw new MalformedMessageException(
@@ -99,6 +79,38 @@ public record MessageSummary(
     String date = headers.first("Date").map(HeaderField::value).orElse(null);
     return new MessageSummary(
         decode(fromValue), addresses, domains.iterator().next(), subject, messageId, date);
+  }
+
+  /**
+   * The mailboxes of a From field as {@code local@domain}, domains in lower case (A-labels).
+   *
+   * @throws MalformedMessageException UNPARSEABLE_FROM or FROM_WITHOUT_ADDRESS
+   */
+  public static List<String> fromAddresses(HeaderField from) {
+    String fromValue = from.value();
+    AddressList list;
+    try {
+      list = DefaultAddressParser.DEFAULT.parseAddressList(fromValue, DecodeMonitor.SILENT);
+    } catch (ParseException | RuntimeException e) {
+      throw new MalformedMessageException(
+          MessageProblem.UNPARSEABLE_FROM,
+          "the From header field is not a valid address list: " + shorten(fromValue));
+    }
+    List<String> addresses = new ArrayList<>();
+    for (Mailbox m : list.flatten()) {
+      String local = m.getLocalPart();
+      String domain = m.getDomain();
+      if (local == null || local.isEmpty() || domain == null || domain.isEmpty()) {
+        continue;
+      }
+      addresses.add(local + "@" + asciiDomain(domain, fromValue));
+    }
+    if (addresses.isEmpty()) {
+      throw new MalformedMessageException(
+          MessageProblem.FROM_WITHOUT_ADDRESS,
+          "the From header field names no mailbox with a domain: " + shorten(fromValue));
+    }
+    return addresses;
   }
 
   private static String asciiDomain(String domain, String fromValue) {

@@ -25,6 +25,15 @@ final class TestKeys {
     return new SigningKey("example.com", "ed1", DkimKind.CUSTOM, ED25519.getPrivate());
   }
 
+  /** The TXT records of the test keys, by {@code <selector>._domainkey.<domain>}. */
+  static java.util.Map<String, String> records() {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (SigningKey k : java.util.List.of(shared(), custom(), customEd25519())) {
+      m.put(io.mailtrace.testkit.DkimVerifiers.keyName(k.selector(), k.domain()), PemKeys.dnsTxtRecord(k.privateKey()));
+    }
+    return m;
+  }
+
   private static KeyPair rsa() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
