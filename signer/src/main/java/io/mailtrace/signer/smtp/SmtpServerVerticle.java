@@ -11,11 +11,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.PemKeyCertOptions;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Function;
-import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +32,7 @@ public final class SmtpServerVerticle extends VerticleBase {
   private final Set<SmtpSession> sessions = new HashSet<>();
   private NetServer server;
   private NextHop nextHop;
+  private StartTls tls;
 
   /** Builds the pipeline of one verticle instance, given its next hop. */
   @FunctionalInterface
@@ -65,17 +64,23 @@ public final class SmtpServerVerticle extends VerticleBase {
         .setHost(config.listenHost())
         .setPort(config.listenPort())
         .setTcpNoDelay(true);
-    if (config.tlsEnabled()) {
-      // TLS is only started by STARTTLS (socket.upgradeToSsl), never on connect.
-      opts.setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(config.tlsCertPath().toString())
-          .setKeyPath(config.tlsKeyPath().toString()));
-    }
     nextHop = nextHopFactory.apply(vertx);
     DeliveryPipeline pipeline = pipelines.create(nextHop);
-    server = vertx.createNetServer(opts).connectHandler(socket -> accept(socket, pipeline));
-    return server.listen()
+    return loadTls()
+        .compose(t -> {
+          tls = t;
+          server = vertx.createNetServer(opts).connectHandler(socket -> accept(socket, pipeline));
+          return server.listen();
+        })
         .onSuccess(s -> log.info("SMTP listening on {}:{}", config.listenHost(), s.actualPort()));
+  }
+
+  /** PEM parsing is file I/O: done on a worker at start-up, never per connection. */
+  private Future<StartTls> loadTls() {
+    if (!config.tlsEnabled()) {
+      return Future.succeededFuture(null);
+    }
+    return vertx.executeBlocking(() -> StartTls.load(config.tlsCertPath(), config.tlsKeyPath()));
   }
 
   /** The bound port (useful with port 0). */
@@ -152,10 +157,7 @@ public final class SmtpServerVerticle extends VerticleBase {
 
     @Override
     public Future<TlsInfo> startTls() {
-      return socket.upgradeToSsl().map(v -> {
-        SSLSession s = socket.sslSession();
-        return s == null ? new TlsInfo(true, null, null) : new TlsInfo(true, s.getProtocol(), s.getCipherSuite());
-      });
+      return tls.upgrade(socket);
     }
 
     @Override
