@@ -210,18 +210,18 @@ export async function startMockApi(opts) {
       const span = to - from;
       const interval = span > 3 * 86400e3 ? 6 * 3600e3 : 3600e3;
       const over = [];
-      for (let t = Math.floor(from / interval) * interval; t <= to; t += interval) over.push({ time: new Date(t).toISOString(), total: 0, by_status: {}, by_dkim_kind: { custom: 0, shared_only: 0 } });
+      for (let t = Math.floor(from / interval) * interval; t <= to; t += interval) over.push({ start: new Date(t).toISOString(), count: 0, by_status: Object.fromEntries(STATUSES.map((x) => [x, 0])), by_dkim: { custom: 0, shared_only: 0 } });
       const byStatus = {}; const acc = {}; const dk = { custom: 0, shared_only: 0 };
       for (const r of rows) {
-        const b = over[Math.floor((Date.parse(r['@timestamp']) - Date.parse(over[0].time)) / interval)];
+        const b = over[Math.floor((Date.parse(r['@timestamp']) - Date.parse(over[0].start)) / interval)];
         const kind = r.dkim.some((d) => d.kind === 'custom') ? 'custom' : 'shared_only';
-        if (b) { b.total++; b.by_status[r.status] = (b.by_status[r.status] || 0) + 1; b.by_dkim_kind[kind]++; }
+        if (b) { b.count++; b.by_status[r.status]++; b.by_dkim[kind]++; }
         byStatus[r.status] = (byStatus[r.status] || 0) + 1; dk[kind]++;
         acc[r.account] = (acc[r.account] || 0) + 1;
       }
       return send(res, 200, {
         from: new Date(from).toISOString(), to: new Date(to).toISOString(), interval: `${interval / 1000}s`, total: rows.length,
-        by_status: byStatus, by_dkim_kind: dk, over_time: over,
+        by_status: byStatus, by_dkim: dk, over_time: over,
         top_accounts: Object.entries(acc).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([account, count]) => ({ account, count })),
       });
     }

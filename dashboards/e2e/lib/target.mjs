@@ -15,7 +15,13 @@ export async function startTarget() {
   const other = env.MAILTRACE_E2E_OTHER_DOMAIN || 'b.example';
   if (env.MAILTRACE_URL) {
     let publishTxt = null;
-    if (env.MAILTRACE_DNS_SERVER && env.MAILTRACE_DNS_KEYFILE) {
+    if (env.MAILTRACE_DNS_PUBLISH_URL) {
+      // The Java IT owns the BIND (testkit BindServer) and publishes records for us.
+      publishTxt = async (name, value) => {
+        const res = await fetch(env.MAILTRACE_DNS_PUBLISH_URL, { method: 'POST', body: JSON.stringify({ name, value }) });
+        if (!res.ok) throw new Error(`publishing ${name} failed: ${res.status} ${await res.text()}`);
+      };
+    } else if (env.MAILTRACE_DNS_SERVER && env.MAILTRACE_DNS_KEYFILE) {
       const { execFileSync } = await import('node:child_process');
       const [host, port] = env.MAILTRACE_DNS_SERVER.split(':');
       publishTxt = (name, value) => {

@@ -23,6 +23,7 @@ export function navigate(path, { replace = false } = {}) {
 
 function signOut(reason) {
   clearToken();
+  for (const d of document.querySelectorAll('dialog[open]')) d.close();
   const next = location.pathname === '/signin' ? '' : location.pathname + location.search;
   sessionStorage.setItem('mailtrace.signin.reason', reason || '');
   if (next) sessionStorage.setItem('mailtrace.next', next);

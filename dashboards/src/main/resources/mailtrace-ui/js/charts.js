@@ -8,7 +8,7 @@ const STATUSES = ['relayed', 'partial', 'deferred', 'rejected'];
 function niceMax(v) {
   const raw = Math.max(v, 4) / 4;
   const p = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 3, 4, 5, 6, 8, 10].map((m) => m * p).find((x) => x >= raw);
+  const step = [1, 2, 3, 4, 5, 6, 8, 10].map((m) => m * p).find((x) => x >= raw);
   return step * 4;
 }
 

@@ -176,14 +176,18 @@ export function errorState(err, retry) {
 /** Runs loader() showing a spinner in target; renders the result, or the error state with retry. */
 export async function load(target, loader, render, loadingText) {
   const run = async () => {
+    // Only the latest load of a target renders (a slow earlier answer must not overwrite it).
+    const seq = (target.loadSeq = (target.loadSeq || 0) + 1);
     clear(target).append(spinner(loadingText));
     target.setAttribute('aria-busy', 'true');
     try {
       const data = await loader();
+      if (target.loadSeq !== seq) return;
       clear(target);
       render(data);
     } catch (err) {
       if (err && err.status === 401) return;
+      if (target.loadSeq !== seq) return;
       clear(target).append(errorState(err, run));
     } finally {
       target.removeAttribute('aria-busy');

@@ -75,6 +75,8 @@ export function renderDomainSecurity(main, { user, params }) {
 
 const STATE_PILL = {
   none: ['Not enabled', 'pill-muted'],
+  disabled: ['Disabled', 'pill-muted'],
+  expired: ['Expired (never verified)', 'pill-muted'],
   pending: ['Waiting for DNS', 'pill-warn'],
   active: ['Active', 'pill-ok'],
 };
@@ -95,10 +97,10 @@ function outcomeText(result, name) {
 
 function outcomeBox(outcome, name) {
   const [title, next] = outcomeText(outcome.result, name);
-  const tone = outcome.result === 'ok' ? 'ok' : outcome.result === 'dns_error' ? 'warn' : 'bad';
+  const tone = outcome.result === 'ok' ? 'ok' : ['dns_error', 'not_found'].includes(outcome.result) ? 'warn' : 'bad';
   return h('div', { class: `outcome outcome-${tone}`, id: 'check-outcome', role: 'status', 'aria-live': 'polite' },
     h('p', { class: 'outcome-title' }, title),
-    outcome.message && outcome.message !== title ? h('p', { class: 'outcome-detail' }, outcome.message) : null,
+    outcome.message ? h('p', { class: 'outcome-detail' }, 'Check result: ', h('code', {}, outcome.result), ' — ', outcome.message) : null,
     h('p', {}, h('strong', {}, 'What to do next: '), next));
 }
 
@@ -112,9 +114,9 @@ function describeDnsStatus(ds) {
     h('div', { class: 'small muted' }, 'Mail is still signed with the custom key, but receivers cannot verify it until the record is fixed.'));
 }
 
-function recordBlock(rec) {
+function recordBlock(rec, state) {
   return h('div', { class: 'dns-record', id: 'dns-record' },
-    h('h3', {}, 'DNS record to publish'),
+    h('h3', {}, state === 'active' ? 'Published DNS record' : 'DNS record to publish'),
     h('div', { class: 'record-grid' },
       h('div', { class: 'record-label' }, 'Type'), h('div', {}, h('code', {}, rec.type || 'TXT')), h('div', {}),
       h('div', { class: 'record-label' }, 'Name'), h('div', {}, h('code', { class: 'record-name' }, rec.name)), h('div', {}, copyButton(rec.name, 'Copy record name')),
@@ -145,8 +147,9 @@ function renderDkim(card, domain, v, user, refresh, lastOutcome) {
     }
   };
 
-  if (state === 'none') {
+  if (state !== 'pending' && state !== 'active') {
     card.append(h('div', { class: 'explain' },
+      state === 'expired' ? h('p', { class: 'notice notice-warn' }, 'The previous key was removed because its DNS record was never verified within 7 days.') : null,
       h('p', {}, 'Activating creates a new key pair and a selector for ', h('strong', {}, domain),
         '. You then publish one TXT record at your DNS provider and check it here. Until it is verified, mail keeps the shared signature only.'),
       h('p', { class: 'muted small' }, 'A key that is never verified is removed automatically after 7 days.')));
@@ -185,7 +188,7 @@ function renderDkim(card, domain, v, user, refresh, lastOutcome) {
       h('li', {}, 'Check the DKIM configuration')));
   }
   if (lastOutcome) card.append(outcomeBox(lastOutcome, name));
-  if (v.dns_record) card.append(recordBlock(v.dns_record));
+  if (v.dns_record) card.append(recordBlock(v.dns_record, state));
 
   const check = h('button', { type: 'button', class: state === 'pending' ? 'btn btn-primary' : 'btn', id: 'check-dkim' }, 'Check DKIM configuration');
   check.addEventListener('click', busy(check, 'Checking DNS…', async () => {

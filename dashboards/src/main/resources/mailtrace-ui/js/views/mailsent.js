@@ -178,7 +178,7 @@ function renderResults(target, data, filters, page, { next, prev }) {
       return h('tr', { dataset: { id: it.id } },
         h('td', { class: 'nowrap' }, h('time', { datetime: it['@timestamp'] }, formatDateTime(it['@timestamp']))),
         h('td', { class: 'truncate', title: it.header_from || '' }, it.header_from || '—',
-          it.account ? h('div', { class: 'sub muted' }, it.account) : null),
+          it.account && !(it.header_from || '').includes(it.account) ? h('div', { class: 'sub muted' }, it.account) : null),
         h('td', { class: 'truncate', title: rcptText.join(', ') }, rcptText[0] || '—',
           rcptText.length > 1 ? h('span', { class: 'more-count' }, ` +${rcptText.length - 1}`) : null),
         h('td', { class: 'truncate subject', title: it.subject || '' }, it.subject || h('span', { class: 'muted' }, '(no subject)')),

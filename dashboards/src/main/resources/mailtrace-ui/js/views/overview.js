@@ -16,12 +16,16 @@ function counts(obj) {
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, num(v)]));
 }
 
-/** Normalises the /stats answer (tolerant of small shape differences). */
+/**
+ * Normalises the /stats answer: {total, by_status:{relayed,…}, by_dkim:{custom, shared_only},
+ * top_accounts:[{account,count}], over_time:[{start,count,by_status,by_dkim}]} (tolerant of
+ * small shape differences).
+ */
 export function normaliseStats(d) {
   d = d || {};
   const series = d.over_time || d.histogram || d.timeline || [];
   const buckets = (Array.isArray(series) ? series : series.buckets || []).map((b) => ({
-    time: new Date(b.time ?? b.timestamp ?? b.key_as_string ?? b.key ?? b.from),
+    time: new Date(b.start ?? b.time ?? b.timestamp ?? b.key_as_string ?? b.key ?? b.from),
     counts: counts(b.by_status || b.status || b.counts || {}),
   }));
   const byStatus = Object.keys(counts(d.by_status)).length ? counts(d.by_status)
