@@ -34,15 +34,6 @@ public final class Foreground {
   /** Blocks until the process is asked to stop; {@code stop} runs in the shutdown hook. */
   public static void runUntilStopped(Supplier<Future<Void>> stop) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
-    // A process started in the background by a non-interactive shell inherits SIGINT as ignored,
-    // and the JVM then installs no handler for it: claim both signals so Ctrl-C/kill -INT always stop us.
-    for (String name : new String[] {"INT", "TERM"}) {
-      try {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(() -> System.exit(128 + sig.getNumber()), "mailtrace-signal").start());
-      } catch (IllegalArgumentException e) {
-        LOG.debug("cannot handle SIG{}: {}", name, e.getMessage());
-      }
-    }
     java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping");
       try {

@@ -3,6 +3,7 @@ package io.mailtrace.app.wiring;
 import io.mailtrace.api.ApiConfig;
 import io.mailtrace.api.ApiRoutes;
 import io.mailtrace.api.ApiVerticle;
+import io.mailtrace.api.dkim.DkimRoutes;
 import io.mailtrace.app.config.MailtraceConfig;
 import io.mailtrace.ingest.IngestVerticle;
 import io.mailtrace.journal.FileJournal;
@@ -166,6 +167,8 @@ public final class ModuleWiring {
   public Future<String> deployApi() {
     ApiConfig ac = ModuleConfigs.api(config);
     List<ApiRoutes> routes = new ArrayList<>(apiRoutes);
+    // The Custom DKIM panel: the key service is built by deployKeys() earlier in the chain.
+    routes.add(new DkimRoutes(keyService));
     return vertx.deployVerticle(new ApiVerticle(ac, routes, metricsText));
   }
 
