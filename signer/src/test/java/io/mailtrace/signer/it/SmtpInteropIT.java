@@ -268,4 +268,32 @@ class SmtpInteropIT {
       assertThat(in.readLine()).startsWith("250-");
     }
   }
+
+  /** Our relay client against a next hop that requires STARTTLS + AUTH: our own server. */
+  @Test
+  void relayClientUsesStartTlsAndAuthAtTheNextHop() throws Exception {
+    int frontPort = Procs.freePort();
+    var hop = new SignerConfig.NextHop("127.0.0.1", port, true, true, "shop@example.com", "secret", 4,
+        Duration.ofSeconds(10), Duration.ofSeconds(60));
+    SignerConfig fcfg = SignerConfig.defaults()
+        .withListen("127.0.0.1", frontPort)
+        .withInstances(1)
+        .withTrustedNetworks(List.of("127.0.0.1/32"))
+        .withNextHop(hop)
+        .withNodeName("it-front");
+    try (var front = new SignerHarness(vertx, Files.createDirectories(dir.resolve("f")), fcfg, new Fakes.Signer(), new Fakes.Keys())) {
+      for (int i = 0; i < 2; i++) { // the second message reuses the pooled, authenticated connection
+        var r = Procs.run(dir, 120, List.of("swaks", "--server", "127.0.0.1:" + frontPort, "--ehlo", "front.test",
+            "--from", "news@example.com", "--h-From", "news@example.com", "--to", "chain@dest.test",
+            "--h-Subject", "chained-" + i));
+        assertThat(r.exit()).as(r.output()).isZero();
+        TraceRecord rec = recordFor(front, "chained-" + i);
+        assertThat(rec.status()).isEqualTo(TraceStatus.RELAYED);
+        assertThat(rec.recipients().get(0).response()).startsWith("250 2.0.0 Ok: relayed, trace id");
+        TraceRecord inner = recordFor(signer, "chained-" + i);
+        assertThat(inner.tls().enabled()).isTrue();
+        assertThat(inner.account()).isEqualTo("shop@example.com");
+      }
+    }
+  }
 }
