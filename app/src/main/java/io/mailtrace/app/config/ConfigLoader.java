@@ -23,7 +23,8 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   /** Environment variables of the launcher, not configuration keys. */
-  private static final Set<String> NOT_CONFIG_ENV = Set.of("MAILTRACE_JAVA_OPTS", "MAILTRACE_CONFIG", "MAILTRACE_HOME");
+  private static final Set<String> NOT_CONFIG_ENV = Set.of("MAILTRACE_JAVA_OPTS", "MAILTRACE_CONFIG",
+      "MAILTRACE_SKIP_BUILD", "MAILTRACE_ES_VERSION", "MAILTRACE_ES_ZIP", "MAILTRACE_ES_JAVA_HOME");
 
   private ConfigLoader() {}
 

@@ -26,11 +26,8 @@ import io.mailtrace.signer.keys.KeyGenerator;
 import io.mailtrace.signer.keys.KeyLifecycle;
 import io.mailtrace.signer.keys.KeyLifecycleVerticle;
 import io.mailtrace.signer.keys.KeysConfig;
-import io.mailtrace.signer.pipeline.SigningPipeline;
-import io.mailtrace.signer.smtp.ConnectionLimiter;
-import io.mailtrace.signer.smtp.SmtpServerVerticle;
+import io.mailtrace.signer.smtp.SignerDeployment;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -145,7 +142,6 @@ public final class ModuleWiring {
   public Future<String> deploySigner() {
     SignerConfig sc = ModuleConfigs.signer(config);
     messageSigner = new DkimMessageSigner(vertx);
-    ConnectionLimiter limiter = new ConnectionLimiter(sc.limits().maxConnectionsPerIp());
     return workers().executeBlocking(() -> new Object[] {
             PemKeys.readPrivateKey(sc.sharedKey().keyPath()), AccountStore.open(sc.accountsFile())}, false)
         .compose(loaded -> {
@@ -157,10 +153,7 @@ public final class ModuleWiring {
           // A change made through this node's api applies at once, not at the next refresh.
           keyService.addListener(keySource);
           AccountAuthenticator auth = new AccountAuthenticator(accounts, sc.trustedNetworks(), workers());
-          return keySource.start().compose(v -> vertx.deployVerticle(
-              () -> new SmtpServerVerticle(sc, auth,
-                  hop -> new SigningPipeline(messageSigner, keySource, journal, hop.address(), sc.nodeName(), clock), limiter),
-              new DeploymentOptions().setInstances(sc.instances())));
+          return keySource.start().compose(v -> SignerDeployment.deploy(vertx, sc, auth, messageSigner, keySource, journal));
         });
   }
 

@@ -125,6 +125,10 @@ class DevModeIT {
         .redirectOutput(out.toFile())
         .redirectError(err.toFile());
     pb.environment().put("MAILTRACE_SKIP_BUILD", "1");
+    // the Elasticsearch distribution this build resolved (8.19 by default, 9.x with -Pes9)
+    putIfSet(pb, "MAILTRACE_ES_ZIP", "mailtrace.es.zip");
+    putIfSet(pb, "MAILTRACE_ES_VERSION", "mailtrace.es.version");
+    putIfSet(pb, "MAILTRACE_ES_JAVA_HOME", "mailtrace.es.javaHome");
     process = pb.start();
     String text = poll(() -> {
       if (!process.isAlive()) {
@@ -137,6 +141,13 @@ class DevModeIT {
     process.toHandle().descendants().forEach(started::add);
     return new Banner(field(text, "user"), field(text, "password"), field(text, "Web UI"), field(text, "API token"),
         text.lines().map(String::trim).filter(l -> l.startsWith("swaks ")).findFirst().orElseThrow());
+  }
+
+  private static void putIfSet(ProcessBuilder pb, String env, String property) {
+    String v = System.getProperty(property);
+    if (v != null && !v.isBlank()) {
+      pb.environment().put(env, v);
+    }
   }
 
   private void stopWithSigint() throws Exception {
