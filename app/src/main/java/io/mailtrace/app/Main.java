@@ -58,10 +58,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int rc = run(List.of(args), System.out, System.err);
-    if (rc != OK || !Boolean.getBoolean("mailtrace.keepRunning")) {
-      System.exit(rc);
-    }
+    System.exit(run(List.of(args), System.out, System.err));
   }
 
   /** Runs one command; returns the exit code. Long-running commands return when stopped. */
