@@ -95,10 +95,34 @@ public final class ModuleConfigs {
     return p;
   }
 
+  /** Modules name their fields; the user knows the file's keys. */
+  private static final java.util.Map<String, String> FILE_KEYS = java.util.Map.ofEntries(
+      java.util.Map.entry("keys.cache_refresh", "keys.refresh_interval"),
+      java.util.Map.entry("keys.rsa_bits", "keys.key_bits"),
+      java.util.Map.entry("keys.resolvers", "keys.dns_resolvers"),
+      java.util.Map.entry("keys.pending_ttl", "keys.pending_expiry"),
+      java.util.Map.entry("keys.pending_recheck", "keys.recheck_interval"),
+      java.util.Map.entry("keys.active_recheck", "keys.reverify_interval"),
+      java.util.Map.entry("signer.listen_port", "signer.listen.port"),
+      java.util.Map.entry("signer.next_hop.host", "signer.relay.host"),
+      java.util.Map.entry("signer.next_hop.port", "signer.relay.port"),
+      java.util.Map.entry("signer.limits.max_message_bytes", "signer.limits.max_message_size"),
+      java.util.Map.entry("signer.limits.max_data_line", "signer.limits.max_line_length"),
+      java.util.Map.entry("journal.segment-bytes", "journal.segment_size"),
+      java.util.Map.entry("journal.max-total-bytes", "journal.max_size"),
+      java.util.Map.entry("ingest.batch-max-records", "ingest.batch.max_records"),
+      java.util.Map.entry("api.jwt_secret", "api.jwt_secret_file"),
+      java.util.Map.entry("api.port", "api.listen.port"));
+
   private static void add(List<ConfigProblem> p, String section, List<String> errors) {
     for (String e : errors) {
       int colon = e.indexOf(':');
-      p.add(colon > 0 ? new ConfigProblem(e.substring(0, colon), null, e.substring(colon + 1).trim()) : new ConfigProblem(section, null, e));
+      if (colon > 0) {
+        String key = e.substring(0, colon);
+        p.add(new ConfigProblem(FILE_KEYS.getOrDefault(key, key), null, e.substring(colon + 1).trim()));
+      } else {
+        p.add(new ConfigProblem(section, null, e));
+      }
     }
   }
 
