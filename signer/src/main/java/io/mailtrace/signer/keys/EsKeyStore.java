@@ -135,12 +135,6 @@ public final class EsKeyStore implements KeyStore {
         .map(r -> record.withVersion(r.body().getLong("_seq_no"), r.body().getLong("_primary_term")));
   }
 
-  /** Deletes a document whatever its version (used only to undo a lost activation race). */
-  public Future<Void> delete(DkimKeyRecord record) {
-    return call(HttpMethod.DELETE, "/" + index + "/_doc/" + enc(record.id()) + "?refresh=true", null)
-        .compose(r -> expect(r, 200, 404)).mapEmpty();
-  }
-
   private static String enc(String id) {
     return URLEncoder.encode(id, StandardCharsets.UTF_8);
   }
