@@ -48,6 +48,7 @@ public final class Main {
                    remove <user@domain>
                    list
                    --config FILE | --data-dir DIR          where the accounts file is
+        config-example   print a configuration file with every key, its default and meaning
         help     this text
 
       Every configuration key can be overridden by an environment variable derived from its path:
@@ -57,10 +58,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int rc = run(List.of(args), System.out, System.err);
-    if (rc != OK || !Boolean.getBoolean("mailtrace.keepRunning")) {
-      System.exit(rc);
-    }
+    System.exit(run(List.of(args), System.out, System.err));
   }
 
   /** Runs one command; returns the exit code. Long-running commands return when stopped. */
@@ -71,6 +69,10 @@ public final class Main {
       return switch (cmd) {
         case "help", "--help", "-h" -> {
           out.print(HELP);
+          yield OK;
+        }
+        case "config-example" -> {
+          out.print(io.mailtrace.app.config.ExampleConfig.render());
           yield OK;
         }
         case "run" -> new RunCommand(out, err).run(rest);

@@ -43,7 +43,7 @@ public final class RunCommand {
     }
     MailtraceConfig config = load(file, overrides);
     VertxRuntime rt = VertxRuntime.create(config.metricsEnabled());
-    MailtraceNode node = new MailtraceNode(rt.vertx(), config, new ModuleWiring(rt.vertx(), config, rt.registry()));
+    MailtraceNode node = new MailtraceNode(rt.vertx(), config, new ModuleWiring(rt.vertx(), config, rt.registry(), rt::scrape));
     try {
       Foreground.await(node.start(), Duration.ofMinutes(5));
     } catch (Exception e) {

@@ -71,7 +71,11 @@ public final class TokenCommand {
       throw new UsageException("token: JWT secret file not found: " + secretFile
           + (a.has("config") ? " (api.jwt_secret_file)" : " (run `mailtrace dev` once, or pass --config)"));
     }
-    out.println(Tokens.issue(Files.readString(secretFile).trim(), "cli", role, domains, ttl));
+    try {
+      out.println(Tokens.issue(Files.readString(secretFile).trim(), "cli", role, domains, ttl));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("token: " + e.getMessage());
+    }
     return 0;
   }
 }

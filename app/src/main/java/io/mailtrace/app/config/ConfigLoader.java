@@ -23,7 +23,8 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   /** Environment variables of the launcher, not configuration keys. */
-  private static final Set<String> NOT_CONFIG_ENV = Set.of("MAILTRACE_JAVA_OPTS", "MAILTRACE_CONFIG", "MAILTRACE_HOME");
+  private static final Set<String> NOT_CONFIG_ENV = Set.of("MAILTRACE_JAVA_OPTS", "MAILTRACE_CONFIG",
+      "MAILTRACE_SKIP_BUILD", "MAILTRACE_ES_VERSION", "MAILTRACE_ES_ZIP", "MAILTRACE_ES_JAVA_HOME");
 
   private ConfigLoader() {}
 
@@ -31,6 +32,10 @@ public final class ConfigLoader {
   public static MailtraceConfig load(Path file, Map<String, String> env, Map<String, String> overrides) throws ConfigException {
     MailtraceConfig c = loadUnvalidated(file, env, overrides);
     List<ConfigProblem> problems = c.validate();
+    if (problems.isEmpty()) {
+      // then each module's own checks of what it received
+      problems = io.mailtrace.app.wiring.ModuleConfigs.validate(c);
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -43,7 +48,7 @@ public final class ConfigLoader {
     Map<String, Object> raw = new LinkedHashMap<>();
     Map<String, String> source = new HashMap<>();
     for (ConfigKey k : ConfigSchema.KEYS) {
-      raw.put(k.path(), k.type() == ConfigType.LIST ? k.defaultValue() : k.defaultValue());
+      raw.put(k.path(), k.defaultValue());
       source.put(k.path(), k.path());
     }
     if (file != null) {
@@ -133,11 +138,36 @@ public final class ConfigLoader {
     }
   }
 
+  /** The closest known key (at most two edits away), for typos such as {@code max_recods}. */
   private static String suggestion(String path) {
-    String leaf = path.substring(path.lastIndexOf('.') + 1);
-    return ConfigSchema.KEYS.stream().map(ConfigKey::path)
-        .filter(p -> p.endsWith("." + leaf) || p.equals(leaf))
-        .findFirst().map(p -> "; did you mean " + p + "?").orElse("");
+    String best = null;
+    int bestDistance = 3;
+    for (ConfigKey k : ConfigSchema.KEYS) {
+      int d = distance(path, k.path());
+      if (d < bestDistance) {
+        best = k.path();
+        bestDistance = d;
+      }
+    }
+    return best == null ? "" : "; did you mean " + best + "?";
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   private record Typed(Map<String, Object> m) {
@@ -178,8 +208,7 @@ public final class ConfigLoader {
         node,
         roles,
         dataDir,
-        new MailtraceConfig.Elasticsearch(stripSlash(t.s("elasticsearch.url")), t.s("elasticsearch.username"),
-            path.apply("elasticsearch.password_file"), t.d("elasticsearch.request_timeout")),
+        new MailtraceConfig.Elasticsearch(stripSlash(t.s("elasticsearch.url")), t.d("elasticsearch.request_timeout")),
         new MailtraceConfig.Signer(
             new MailtraceConfig.Listen(t.s("signer.listen.host"), t.i("signer.listen.port")),
             t.i("signer.instances"),
@@ -194,12 +223,12 @@ public final class ConfigLoader {
                 path.apply("signer.shared_key.private_key_file")),
             new MailtraceConfig.Relay(t.s("signer.relay.host"), t.i("signer.relay.port"), t.b("signer.relay.starttls"),
                 t.s("signer.relay.username"), path.apply("signer.relay.password_file"), t.d("signer.relay.connect_timeout"),
-                t.i("signer.relay.max_connections"))),
+                t.i("signer.relay.max_connections"), t.d("signer.relay.reply_timeout"))),
         new MailtraceConfig.Journal(path.apply("journal.dir"), t.l("journal.max_size"), t.l("journal.segment_size")),
         new MailtraceConfig.Ingest(t.i("ingest.batch.max_records"), t.l("ingest.batch.max_bytes"), t.d("ingest.batch.linger"),
-            t.d("ingest.retry.max_backoff"), t.i("ingest.retention_days"), path.apply("ingest.dead_letter_dir")),
+            t.d("ingest.retry.max_backoff"), t.i("ingest.retention_days"), path.apply("ingest.dead_letter_file")),
         new MailtraceConfig.Api(new MailtraceConfig.Listen(t.s("api.listen.host"), t.i("api.listen.port")),
-            path.apply("api.jwt_secret_file"), t.b("api.audit")),
+            path.apply("api.jwt_secret_file")),
         new MailtraceConfig.Keys(path.apply("keys.master_key_file"), t.list("keys.dns_resolvers"), t.i("keys.key_bits"),
             t.d("keys.recheck_interval"), t.d("keys.reverify_interval"), t.d("keys.pending_expiry"), t.d("keys.refresh_interval")),
         t.b("metrics.enabled"));

@@ -28,8 +28,6 @@ public final class ConfigSchema {
       k("data_dir", STRING, "./data", "directory for the journal, secrets and other state; relative paths below resolve against it"),
 
       k("elasticsearch.url", STRING, "http://127.0.0.1:9200", "Elasticsearch base URL (8.19 or 9.x)"),
-      k("elasticsearch.username", STRING, "", "basic-auth user (empty = no auth)"),
-      k("elasticsearch.password_file", STRING, "", "file holding the basic-auth password"),
       k("elasticsearch.request_timeout", DURATION, "30s", "timeout of one request to Elasticsearch"),
 
       k("signer.listen.host", STRING, "0.0.0.0", "SMTP listen address"),
@@ -42,7 +40,7 @@ public final class ConfigSchema {
       k("signer.trusted_networks", LIST, "", "CIDRs of MTAs allowed to relay without AUTH (the envelope sender names the account)"),
       k("signer.limits.max_message_size", SIZE, "25MB", "largest message accepted (552 5.3.4 above)"),
       k("signer.limits.max_recipients", INT, "100", "recipients per message (452 4.5.3 above)"),
-      k("signer.limits.max_line_length", INT, "1000", "longest command or header line in bytes, CRLF included"),
+      k("signer.limits.max_line_length", INT, "1000", "longest message line in bytes, CRLF included (at least 1000, RFC 5321)"),
       k("signer.limits.command_timeout", DURATION, "5m", "idle time allowed between commands"),
       k("signer.limits.data_timeout", DURATION, "10m", "time allowed for the whole DATA phase"),
       k("signer.limits.max_connections_per_ip", INT, "50", "concurrent connections from one client address"),
@@ -55,7 +53,8 @@ public final class ConfigSchema {
       k("signer.relay.username", STRING, "", "AUTH user at the next hop (empty = no AUTH)"),
       k("signer.relay.password_file", STRING, "", "file holding the next hop AUTH password"),
       k("signer.relay.connect_timeout", DURATION, "30s", "connect timeout to the next hop (451 4.4.1 when it fails)"),
-      k("signer.relay.max_connections", INT, "20", "pooled connections to the next hop per signer instance"),
+      k("signer.relay.max_connections", INT, "16", "idle connections to the next hop kept for reuse, per signer instance"),
+      k("signer.relay.reply_timeout", DURATION, "2m", "time allowed for each next hop reply"),
 
       k("journal.dir", STRING, "journal", "journal segment files (written by signer, read by ingest)"),
       k("journal.max_size", SIZE, "1GB", "size cap of unshipped records; when full the signer answers 452 4.3.1"),
@@ -66,12 +65,11 @@ public final class ConfigSchema {
       k("ingest.batch.linger", DURATION, "200ms", "how long a partial batch waits for more records"),
       k("ingest.retry.max_backoff", DURATION, "30s", "cap of the exponential backoff between retries"),
       k("ingest.retention_days", INT, "30", "daily indices older than this are deleted"),
-      k("ingest.dead_letter_dir", STRING, "dead-letter", "records Elasticsearch refused (400), with the reason"),
+      k("ingest.dead_letter_file", STRING, "dead-letter.ndjson", "records Elasticsearch refused for good (400), one a line with the reason"),
 
       k("api.listen.host", STRING, "0.0.0.0", "HTTP listen address of the API and web UI"),
       k("api.listen.port", PORT, "8080", "HTTP listen port"),
       k("api.jwt_secret_file", STRING, "secrets/jwt.secret", "HMAC secret signing and verifying API tokens (`mailtrace token` reads it too)"),
-      k("api.audit", BOOLEAN, "true", "write searches, details views and exports of admins/support to the audit index"),
 
       k("keys.master_key_file", STRING, "secrets/master.key", "AES-256 key encrypting custom DKIM private keys at rest (mode 0600)"),
       k("keys.dns_resolvers", LIST, "", "resolvers for DKIM DNS checks as host:port (empty = the system's)"),

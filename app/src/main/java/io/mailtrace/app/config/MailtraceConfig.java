@@ -29,7 +29,7 @@ public record MailtraceConfig(
     roles = roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles);
   }
 
-  public record Elasticsearch(String url, String username, Path passwordFile, Duration requestTimeout) {}
+  public record Elasticsearch(String url, Duration requestTimeout) {}
 
   public record Listen(String host, int port) {}
 
@@ -45,7 +45,7 @@ public record MailtraceConfig(
   public record SharedKey(String domain, String selector, Path privateKeyFile) {}
 
   public record Relay(String host, int port, boolean starttls, String username, Path passwordFile,
-      Duration connectTimeout, int maxConnections) {}
+      Duration connectTimeout, int maxConnections, Duration replyTimeout) {}
 
   public record Signer(Listen listen, int instances, String hostname, Tls tls, Path accountsFile,
       List<String> trustedNetworks, Limits limits, SharedKey sharedKey, Relay relay) {}
@@ -53,9 +53,9 @@ public record MailtraceConfig(
   public record Journal(Path dir, long maxSize, long segmentSize) {}
 
   public record Ingest(int batchMaxRecords, long batchMaxBytes, Duration batchLinger, Duration retryMaxBackoff,
-      int retentionDays, Path deadLetterDir) {}
+      int retentionDays, Path deadLetterFile) {}
 
-  public record Api(Listen listen, Path jwtSecretFile, boolean audit) {}
+  public record Api(Listen listen, Path jwtSecretFile) {}
 
   public record Keys(Path masterKeyFile, List<String> dnsResolvers, int keyBits, Duration recheckInterval,
       Duration reverifyInterval, Duration pendingExpiry, Duration refreshInterval) {}
@@ -77,18 +77,17 @@ public record MailtraceConfig(
     if (!elasticsearch.url().matches("https?://[^/\\s]+(/.*)?")) {
       p.add(new ConfigProblem("elasticsearch.url", elasticsearch.url(), "expected http://host:port or https://host:port"));
     }
-    if (!elasticsearch.username().isEmpty() && elasticsearch.passwordFile() == null) {
-      p.add(new ConfigProblem("elasticsearch.password_file", "", "required when elasticsearch.username is set"));
-    }
-    fileIfSet(p, "elasticsearch.password_file", elasticsearch.passwordFile());
     if (roles.contains(Role.SIGNER)) {
       validateSigner(p);
     }
     if (roles.contains(Role.SIGNER) || roles.contains(Role.INGEST)) {
       positive(p, "journal.max_size", journal.maxSize());
       positive(p, "journal.segment_size", journal.segmentSize());
-      if (journal.segmentSize() > journal.maxSize()) {
-        p.add(new ConfigProblem("journal.segment_size", Long.toString(journal.segmentSize()), "must not exceed journal.max_size (" + journal.maxSize() + ")"));
+      if (journal.segmentSize() < 1024) {
+        p.add(new ConfigProblem("journal.segment_size", Long.toString(journal.segmentSize()), "must be at least 1KB"));
+      }
+      if (journal.maxSize() < 2 * journal.segmentSize()) {
+        p.add(new ConfigProblem("journal.max_size", Long.toString(journal.maxSize()), "must be at least twice journal.segment_size (" + journal.segmentSize() + ")"));
       }
     }
     if (roles.contains(Role.INGEST)) {
@@ -98,6 +97,15 @@ public record MailtraceConfig(
     }
     if (roles.contains(Role.API)) {
       requiredFile(p, "api.jwt_secret_file", api.jwtSecretFile());
+      if (api.jwtSecretFile() != null && Files.isReadable(api.jwtSecretFile())) {
+        try {
+          if (Files.readString(api.jwtSecretFile()).trim().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+            p.add(new ConfigProblem("api.jwt_secret_file", api.jwtSecretFile().toString(), "the secret must be at least 32 bytes"));
+          }
+        } catch (java.io.IOException e) {
+          p.add(new ConfigProblem("api.jwt_secret_file", api.jwtSecretFile().toString(), "cannot read: " + e.getMessage()));
+        }
+      }
     }
     if (roles.contains(Role.API) || roles.contains(Role.SIGNER)) {
       requiredFile(p, "keys.master_key_file", keys.masterKeyFile());
@@ -148,8 +156,8 @@ public record MailtraceConfig(
     Limits l = signer.limits();
     positive(p, "signer.limits.max_message_size", l.maxMessageSize());
     positive(p, "signer.limits.max_recipients", l.maxRecipients());
-    if (l.maxLineLength() < 512) {
-      p.add(new ConfigProblem("signer.limits.max_line_length", Integer.toString(l.maxLineLength()), "must be at least 512 (RFC 5321 4.5.3.1)"));
+    if (l.maxLineLength() < 1000) {
+      p.add(new ConfigProblem("signer.limits.max_line_length", Integer.toString(l.maxLineLength()), "must be at least 1000 (RFC 5321 4.5.3.1.6)"));
     }
     positive(p, "signer.limits.max_connections_per_ip", l.maxConnectionsPerIp());
     for (String n : signer.trustedNetworks()) {

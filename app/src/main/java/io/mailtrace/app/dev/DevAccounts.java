@@ -1,6 +1,7 @@
 package io.mailtrace.app.dev;
 
-import io.mailtrace.app.wiring.ModuleWiring;
+import io.mailtrace.signer.accounts.AccountStore;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,7 +11,12 @@ final class DevAccounts {
 
   private DevAccounts() {}
 
-  static void ensure(ModuleWiring modules, DevPaths paths, DevSecrets.DemoAccount demo) {
-    LOG.warn("the signer's account store is not part of this build yet; {} is not registered in {}", demo, paths.accounts());
+  /** Blocking (Argon2id): called on the main thread before Vert.x work starts. */
+  static void ensure(Path accountsFile, DevSecrets.DemoAccount demo) {
+    AccountStore store = AccountStore.open(accountsFile);
+    if (store.list().stream().noneMatch(a -> a.name().equalsIgnoreCase(demo.user()))) {
+      store.add(demo.user(), null, demo.password().toCharArray());
+      LOG.info("demo account {} created in {}", demo, accountsFile);
+    }
   }
 }

@@ -66,10 +66,11 @@ public final class DevCommand {
       capture = new CaptureSmtpServer(rt.vertx(), paths.outbox());
       int capturePort = Foreground.await(capture.start(0), Duration.ofSeconds(30));
       MailtraceConfig config = ConfigLoader.load(null, Map.of(), overrides(paths, esUrl, smtpPort, httpPort, capturePort));
-      ModuleWiring modules = new ModuleWiring(rt.vertx(), config, rt.registry());
-      DevAccounts.ensure(modules, paths, demo);
+      ModuleWiring modules = new ModuleWiring(rt.vertx(), config, rt.registry(), rt::scrape);
+      DevAccounts.ensure(paths.accounts(), demo);
       node = new MailtraceNode(rt.vertx(), config, modules);
       Foreground.await(node.start(), Duration.ofMinutes(5));
+      TlsWarmup.run("127.0.0.1", smtpPort);
       printBanner(paths, demo, smtpPort, httpPort, esUrl, es);
     } catch (Exception e) {
       stopAll(node, capture, rt, es);
@@ -129,9 +130,9 @@ public final class DevCommand {
     out.println("  password    " + demo.password());
     out.println("  Web UI      http://127.0.0.1:" + httpPort + "/#token=" + token);
     out.println("  API token   " + token);
-    out.println("  Elasticsearch " + esUrl + (es != null && !es.startedHere() ? " (already running, reused)" : ""));
+    out.println("  Elastic     " + esUrl + (es != null && !es.startedHere() ? " (already running, reused)" : ""));
     out.println("  Outbox      " + paths.outbox() + "   (every relayed message, signed, as .eml)");
-    out.println("  Shared DKIM d=" + DevSecrets.SHARED_DOMAIN + " s=" + DevSecrets.SHARED_SELECTOR + " (DNS record in " + paths.sharedDkimRecord() + ")");
+    out.println("  DKIM        d=" + DevSecrets.SHARED_DOMAIN + " s=" + DevSecrets.SHARED_SELECTOR + " (DNS record in " + paths.sharedDkimRecord() + ")");
     out.println();
     out.println("Send a first message:");
     out.println("  " + swaks);

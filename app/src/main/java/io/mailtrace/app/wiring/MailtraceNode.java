@@ -37,9 +37,9 @@ public final class MailtraceNode {
     boolean ingest = config.roles().contains(Role.INGEST);
     boolean api = config.roles().contains(Role.API);
     LOG.info("node {} starting roles {}", config.nodeName(), config.roles());
-    return modules.openJournal(signer || ingest)
+    return modules.openJournal(signer)
         .compose(v -> ingest ? modules.deployIngest().map(this::remember) : Future.succeededFuture())
-        .compose(v -> signer || api ? modules.deployKeyLifecycle().map(this::remember) : Future.succeededFuture())
+        .compose(v -> signer || api ? modules.deployKeys(api).map(this::remember) : Future.succeededFuture())
         .compose(v -> signer ? modules.deploySigner().map(this::remember) : Future.succeededFuture())
         .compose(v -> api ? modules.deployApi().map(this::remember) : Future.succeededFuture())
         .onSuccess(v -> LOG.info("node {} started", config.nodeName()))

@@ -61,6 +61,7 @@ public final class QueryBench {
     int rate = 100;
     int seconds = 30;
     boolean skipIndex = false;
+    int status = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--records" -> records = Integer.parseInt(args[++i]);
@@ -85,12 +86,15 @@ public final class QueryBench {
         index(es, records);
       }
       run(es, rate, seconds);
+    } catch (Exception e) {
+      System.out.println("benchmark failed: " + e);
+      status = 1;
     } finally {
       if (local != null) {
         local.close();
       }
-      System.exit(0);
     }
+    System.exit(status);
   }
 
   static void index(String es, int n) {
@@ -203,7 +207,7 @@ public final class QueryBench {
       });
     }
     if (!done.await(seconds + 120L, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("requests did not finish");
+      throw new IllegalStateException("requests did not finish within " + (seconds + 120) + " s: the target rate is above what this machine serves; lower --rate");
     }
     if (errors.get() > 0) {
       System.out.printf("errors: %d%n", errors.get());
