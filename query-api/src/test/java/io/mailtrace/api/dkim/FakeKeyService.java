@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** In-memory {@link DkimKeyService} (a fake of our own port) recording which domains it was asked about. */
-final class FakeKeyService implements DkimKeyService {
+public final class FakeKeyService implements DkimKeyService {
   final Map<String, DkimKeyView> keys = new ConcurrentHashMap<>();
   final List<String> calls = new CopyOnWriteArrayList<>();
 
