@@ -13,6 +13,9 @@ import io.mailtrace.signer.dkim.DkimSigningException;
 import io.mailtrace.signer.dkim.MessageSigner;
 import io.mailtrace.signer.dkim.SignedMessage;
 import io.mailtrace.signer.dkim.SigningKeySource;
+import io.mailtrace.signer.message.MalformedMessageException;
+import io.mailtrace.signer.message.MessageProblem;
+import io.mailtrace.signer.message.MessageSummary;
 import io.mailtrace.signer.relay.NextHopUnavailableException;
 import io.mailtrace.signer.smtp.SmtpReply;
 import io.vertx.core.Future;
@@ -48,7 +51,7 @@ public final class SigningPipeline implements DeliveryPipeline {
   }
 
   /** What signing produced, carried to the record. */
-  private record Signed(HeaderSummary headers, SignedMessage message, Optional<CustomSkipReason> skipped) {}
+  private record Signed(MessageSummary headers, SignedMessage message, Optional<CustomSkipReason> skipped) {}
 
   /** A refusal decided before the next hop saw the message. */
   private static final class Refused extends RuntimeException {
@@ -62,18 +65,21 @@ public final class SigningPipeline implements DeliveryPipeline {
 
   @Override
   public Future<SmtpReply> deliver(Transaction tx, byte[] message) {
-    HeaderSummary headers = HeaderSummary.parse(message);
     String domain = tx.account().domain();
-    if (headers.fromCount() == 0 || headers.fromAddresses().isEmpty()) {
-      return refuse(tx, headers, SmtpReply.unsignable("no From header address"), message.length);
+    // The same strict parser the DKIM signer uses, so policy and signing never disagree on From.
+    final MessageSummary headers;
+    try {
+      headers = MessageSummary.parse(message);
+    } catch (MalformedMessageException e) {
+      SmtpReply refusal = e.problem() == MessageProblem.MIXED_FROM_DOMAINS
+          ? SmtpReply.FROM_DOMAIN_NOT_ALLOWED
+          : SmtpReply.unsignable(e.getMessage());
+      return refuse(tx, null, refusal, message.length);
     }
-    if (headers.fromCount() > 1) {
-      return refuse(tx, headers, SmtpReply.unsignable("more than one From header"), message.length);
-    }
-    if (!headers.fromDomains().stream().allMatch(domain::equals)) {
+    if (!headers.fromDomain().equals(domain)) {
       return refuse(tx, headers, SmtpReply.FROM_DOMAIN_NOT_ALLOWED, message.length);
     }
-    String fromDomain = headers.fromDomains().get(0);
+    String fromDomain = headers.fromDomain();
     return keys.keysFor(domain, fromDomain)
         .compose(sel -> signer.sign(message, sel.keys()).map(sm -> new Signed(headers, sm, sel.customSkipped())))
         .recover(err -> Future.failedFuture(new Refused(signingFailure(err))))
@@ -106,7 +112,7 @@ public final class SigningPipeline implements DeliveryPipeline {
     return refuse(tx, null, refusal, sizeBytes);
   }
 
-  private Future<SmtpReply> refuse(Transaction tx, HeaderSummary headers, SmtpReply refusal, long sizeBytes) {
+  private Future<SmtpReply> refuse(Transaction tx, MessageSummary headers, SmtpReply refusal, long sizeBytes) {
     tx.releaseRelay();
     return append(record(tx, headers, null, refusal, false, sizeBytes), refusal);
   }
@@ -123,7 +129,7 @@ public final class SigningPipeline implements DeliveryPipeline {
   }
 
   private TraceRecord record(
-      Transaction tx, HeaderSummary h, Signed signed, SmtpReply decisive, boolean reachedNextHop, long size) {
+      Transaction tx, MessageSummary h, Signed signed, SmtpReply decisive, boolean reachedNextHop, long size) {
     var outcomes = new ArrayList<RecipientOutcome>();
     int relayed = 0;
     int deferred = 0;
@@ -159,7 +165,7 @@ public final class SigningPipeline implements DeliveryPipeline {
         tx.account().name(),
         tx.account().domain(),
         tx.envelopeFrom(),
-        h == null ? null : h.fromHeader(),
+        h == null ? null : h.from(),
         h == null ? null : h.subject(),
         h == null ? null : h.messageId(),
         size,

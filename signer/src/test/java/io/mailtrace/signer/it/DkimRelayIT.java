@@ -9,7 +9,7 @@ import io.mailtrace.signer.dkim.DkimMessageSigner;
 import io.mailtrace.signer.dkim.PemKeys;
 import io.mailtrace.signer.dkim.SharedKeySource;
 import io.mailtrace.signer.dkim.SigningKey;
-import io.mailtrace.signer.pipeline.HeaderSummary;
+import io.mailtrace.signer.message.MessageSummary;
 import io.mailtrace.testkit.DkimVerifiers;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
@@ -103,7 +103,7 @@ class DkimRelayIT {
           .replaceAll("\r\n|\r|\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
       List<String> domains = List.of();
       try {
-        domains = HeaderSummary.parse(raw).fromDomains();
+        domains = List.of(MessageSummary.parse(raw).fromDomain());
       } catch (RuntimeException e) {
         // unparseable: sent as example.com, expected to be refused
       }

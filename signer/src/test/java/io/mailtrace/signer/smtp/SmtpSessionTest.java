@@ -168,7 +168,7 @@ class SmtpSessionTest {
   void unsignableMessageIs5xx() {
     authenticated();
     send("MAIL FROM:<news@example.com>\r\nRCPT TO:<a@dest.test>\r\nDATA\r\n");
-    assertThat(send("To: a@dest.test\r\n\r\nno from\r\n.\r\n")).isEqualTo("554 5.6.0 Message cannot be signed: no From header address\r\n");
+    assertThat(send("To: a@dest.test\r\n\r\nno from\r\n.\r\n")).isEqualTo("554 5.6.0 Message cannot be signed: the message has no From header field\r\n");
     send("MAIL FROM:<news@example.com>\r\nRCPT TO:<a@dest.test>\r\nDATA\r\n");
     assertThat(send("X-Unsignable: yes\r\n" + MESSAGE + ".\r\n"))
         .isEqualTo("554 5.6.0 Message cannot be signed: header section cannot be parsed\r\n");
