@@ -72,7 +72,7 @@ class SearchParamsFuzzTest {
   @DictionaryEntries({"domain=", "account=", "from=", "to=", "recipient=", "status=", "message_id=", "subject=",
     "dkim_domain=", "dkim_selector=", "dkim_kind=", "client_ip=", "size=", "cursor=", "&", "%", "+", "example.com",
     "shop.test", "relayed", "rejected", "deferred", "partial", "custom", "shared", "2026-11-28", "T10:00:00Z",
-    "+999999999-12-31", "-999999999-01-01", "T23:59:59+18:00", "::1", "/24", "500"})
+    "%2B999999999-12-31", "-999999999-01-01", "%2B", "T23:59:59+18:00", "::1", "/24", "500"})
   void queryParameters(byte[] input) {
     int flags = input.length == 0 ? 0 : input[0] & 0xff;
     TenantScope scope = (flags & 1) == 0 ? TenantScope.all() : TenantScope.only(Set.of("example.com", "shop.test"));

@@ -37,8 +37,9 @@ class DkimSignerFuzzTest {
    * easily); the rest is the message. Seeds in DkimSignerFuzzTestInputs are plain messages.
    */
   @FuzzTest(maxDuration = "60s")
-  @DictionaryEntries({"\r\n", "\r\n\r\n", "From: ", "from:", "a@example.com", "DKIM-Signature:", " d=example.com;",
-    " s=fz1;", "Subject: ", "To: ", " \t", "\r\n ", "\r\n\t", "Message-ID: <", "=?utf-8?q?", "\"Name\" <", ">, "})
+  // Jazzer 0.24 writes these unescaped into a libFuzzer dictionary: no control characters here.
+  @DictionaryEntries({"From: ", "from:", "a@example.com", "DKIM-Signature:", " d=example.com;",
+    " s=fz1;", "Subject: ", "To: ", "Message-ID: <", "=?utf-8?q?", "Name <", ">, "})
   void signerAndCanonicalizer(byte[] input) {
     int flags = input.length == 0 ? 0 : input[0] & 0xff;
     List<SigningKey> keys = (flags & 1) != 0 ? FuzzKeys.both() : List.of(FuzzKeys.ed25519("example.com"));

@@ -65,12 +65,13 @@ class SmtpSessionFuzzTest {
    * client sends. Seeds in SmtpSessionFuzzTestInputs are complete dialogues.
    */
   @FuzzTest(maxDuration = "60s")
+  // Jazzer 0.24 writes these unescaped into a libFuzzer dictionary: no control characters here.
   @DictionaryEntries({
-    "EHLO client.test\r\n", "HELO ", "STARTTLS\r\n", "AUTH PLAIN ", "AUTH LOGIN\r\n", "AUTH PLAIN\r\n",
+    "EHLO client.test", "HELO ", "STARTTLS", "AUTH PLAIN ", "AUTH LOGIN", "AUTH PLAIN",
     "AGxvZ2luQGV4YW1wbGUuY29tAHNlY3JldA==", "AHNob3BAZXhhbXBsZS5jb20Ac2VjcmV0", "c2hvcEBleGFtcGxlLmNvbQ==", "c2VjcmV0",
     "MAIL FROM:<", "news@example.com>", "RCPT TO:<", "a@dest.test>", "refused@dest.test>", " SIZE=", " BODY=8BITMIME",
-    "DATA\r\n", "\r\n.\r\n", "\r\n..", "RSET\r\n", "NOOP\r\n", "QUIT\r\n", "VRFY ", "BDAT ", "From: ",
-    "Subject: ", "To: ", "\r\n\r\n", "DKIM-Signature: v=1; d=example.com; s=fz1; b=;", "=?utf-8?b?", "@example.com"
+    "DATA", ".", "..", "RSET", "NOOP", "QUIT", "VRFY ", "BDAT ", "From: ",
+    "Subject: ", "To: ", "DKIM-Signature: v=1; d=example.com; s=fz1; b=;", "=?utf-8?b?", "@example.com"
   })
   void sessionNeverMisbehaves(byte[] input) throws Exception {
     int flags = input.length == 0 ? 0 : input[0] & 0xff;

@@ -20,7 +20,7 @@ class DkimTxtRecordFuzzTest {
   /** The input is the TXT value (UTF-8); seeds in DkimTxtRecordFuzzTestInputs are real records. */
   @FuzzTest(maxDuration = "60s")
   @DictionaryEntries({"v=DKIM1", "k=rsa", "k=ed25519", "p=", "; ", "t=y", "h=sha256", "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA",
-    "MIIBCgKCAQEA", "IDAQAB", "\"", "\\", "=="})
+    "MIIBCgKCAQEA", "IDAQAB", "=="})
   void txtRecord(byte[] input) {
     String value = new String(input, StandardCharsets.UTF_8);
     DkimTxtRecord rec;
