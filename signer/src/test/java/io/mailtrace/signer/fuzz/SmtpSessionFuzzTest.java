@@ -81,12 +81,14 @@ class SmtpSessionFuzzTest {
     for (int off = 1; off < input.length && !run.conn.closed; off += packet) {
       int n = Math.min(packet, input.length - off);
       run.session.receive(Arrays.copyOfRange(input, off, off + n));
+      run.conn.rethrow();
       run.checkBounded();
     }
     if ((flags & 0x20) != 0) {
       run.session.timeout();
     }
     run.session.connectionClosed();
+    run.conn.rethrow();
     run.checkOutcome();
   }
 
@@ -178,8 +180,25 @@ class SmtpSessionFuzzTest {
     boolean closed;
     boolean tlsFails;
 
+    /** Failed checks: send() runs inside Vert.x future callbacks, which would swallow a throw. */
+    final List<AssertionError> violations = new ArrayList<>();
+
+    void rethrow() {
+      if (!violations.isEmpty()) {
+        throw violations.get(0);
+      }
+    }
+
     @Override
     public void send(SmtpReply r) {
+      try {
+        check(r);
+      } catch (AssertionError e) {
+        violations.add(e);
+      }
+    }
+
+    private void check(SmtpReply r) {
       assertThat(closed).as("reply %s sent after the connection was closed", r).isFalse();
       boolean greeting = replies.isEmpty();
       replies.add(r);
