@@ -33,7 +33,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -90,10 +89,6 @@ class SmtpSessionFuzzTest {
     run.session.connectionClosed();
     run.conn.rethrow();
     run.checkOutcome();
-  }
-
-  private static String b64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
   /** One session with its fakes and the invariants checked on every reply. */
