@@ -7,11 +7,11 @@ import io.mailtrace.model.DkimKind;
 import io.mailtrace.model.TraceStatus;
 import io.vertx.core.MultiMap;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -88,23 +88,39 @@ public final class SearchParams {
     throw ApiException.badParameter("size", "must be an integer from 1 to " + MAX_SIZE);
   }
 
+  /** Instants a query may name: four-digit years, so epoch millis and Elasticsearch dates never overflow. */
+  static final Instant MIN_INSTANT = Instant.parse("0000-01-01T00:00:00Z");
+  static final Instant MAX_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
+
   /** ISO-8601 instant ({@code 2026-11-28T10:00:00Z}, offsets allowed) or a date; a date as {@code to} includes that whole day. */
   public static Instant instant(String name, String v, boolean endOfDay) {
+    Instant i = parseInstant(v, endOfDay);
+    if (i == null) {
+      throw ApiException.badParameter(name, "not an ISO-8601 instant or date (e.g. 2026-11-28T10:00:00Z or 2026-11-28)");
+    }
+    if (i.isBefore(MIN_INSTANT) || i.isAfter(MAX_INSTANT)) {
+      throw ApiException.badParameter(name, "out of range (years 0000 to 9999)");
+    }
+    return i;
+  }
+
+  private static Instant parseInstant(String v, boolean endOfDay) {
     try {
       return java.time.OffsetDateTime.parse(v).toInstant();
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeException e) {
       // try the other forms
     }
     try {
       return Instant.parse(v);
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeException e) {
       // try a date
     }
     try {
       LocalDate d = LocalDate.parse(v);
+      // DateTimeException, not only DateTimeParseException: plusDays overflows at the last year
       return (endOfDay ? d.plusDays(1) : d).atStartOfDay(ZoneOffset.UTC).toInstant();
-    } catch (DateTimeParseException e) {
-      throw ApiException.badParameter(name, "not an ISO-8601 instant or date (e.g. 2026-11-28T10:00:00Z or 2026-11-28)");
+    } catch (DateTimeException e) {
+      return null;
     }
   }
 
