@@ -44,8 +44,8 @@ public final class LocalElasticsearch implements AutoCloseable {
 
   private final Path zip;
   private final String version;
-  private final Path distDir;
-  private final Path instanceDir;
+  private Path distDir;
+  private Path instanceDir;
   private final String javaHome;
   private final String heap;
   private final int requestedHttpPort;
@@ -111,6 +111,9 @@ public final class LocalElasticsearch implements AutoCloseable {
       return this;
     }
     boolean root = isRoot();
+    if (root) {
+      relocateIfUnreachable();
+    }
     Path home = unpack(root);
     Files.createDirectories(instanceDir);
     Path conf = instanceDir.resolve("config");
@@ -240,6 +243,41 @@ public final class LocalElasticsearch implements AutoCloseable {
       watchdog.destroy();
     }
     LOG.info("Elasticsearch at {} stopped", url());
+  }
+
+  /**
+   * The unprivileged user must reach the distribution and the instance directories; a checkout
+   * under a private home (e.g. /root) is not reachable, so both move under the temp directory.
+   */
+  private void relocateIfUnreachable() throws IOException, InterruptedException {
+    ensureSystemUser();
+    Files.createDirectories(distDir);
+    Files.createDirectories(instanceDir);
+    if (reachable(distDir) && reachable(instanceDir)) {
+      return;
+    }
+    Path base = Path.of(System.getProperty("java.io.tmpdir"), "mailtrace-es");
+    Files.createDirectories(base);
+    base.toFile().setReadable(true, false);
+    base.toFile().setExecutable(true, false);
+    Path newDist = base.resolve("dist");
+    Path newInstance = base.resolve("instances").resolve(Integer.toHexString(instanceDir.toAbsolutePath().toString().hashCode()));
+    LOG.warn("user {} cannot reach {}; using {} for the distribution and {} for the node's files",
+        SYSTEM_USER, instanceDir, newDist, newInstance);
+    distDir = newDist;
+    instanceDir = newInstance;
+    for (Path p = newInstance; p != null && p.startsWith(base); p = p.getParent()) {
+      Files.createDirectories(p);
+      p.toFile().setReadable(true, false);
+      p.toFile().setExecutable(true, false);
+    }
+    Files.createDirectories(newDist);
+    newDist.toFile().setReadable(true, false);
+    newDist.toFile().setExecutable(true, false);
+  }
+
+  private static boolean reachable(Path dir) throws IOException, InterruptedException {
+    return run(List.of("runuser", "-u", SYSTEM_USER, "--", "test", "-x", dir.toAbsolutePath().toString())) == 0;
   }
 
   /** Kills every Elasticsearch process started on this instance's data directory. */
