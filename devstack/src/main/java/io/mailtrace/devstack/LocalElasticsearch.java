@@ -111,6 +111,7 @@ public final class LocalElasticsearch implements AutoCloseable {
       return this;
     }
     boolean root = isRoot();
+    Path requestedInstanceDir = instanceDir;
     if (root) {
       relocateIfUnreachable();
     }
@@ -187,6 +188,10 @@ public final class LocalElasticsearch implements AutoCloseable {
       throw new IOException("Elasticsearch failed to start (exit " + p.exitValue() + "): " + tail);
     }
     running = true;
+    if (!instanceDir.equals(requestedInstanceDir)) {
+      // Callers (dev mode's reuse check) look for the pid where they asked the node to live.
+      Files.writeString(requestedInstanceDir.resolve("elasticsearch.pid"), Long.toString(pid()));
+    }
     if (stopWithJvm) {
       startWatchdog();
       if (!hookInstalled) {

@@ -1,5 +1,6 @@
 package io.mailtrace.app.cli;
 
+import io.mailtrace.app.dev.DevSecrets;
 import io.mailtrace.app.config.ConfigLoader;
 import io.mailtrace.app.dev.DevPaths;
 import io.mailtrace.signer.accounts.Account;
@@ -7,8 +8,6 @@ import io.mailtrace.signer.accounts.AccountStore;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,9 +45,7 @@ public final class AccountCommand {
         String password;
         boolean generated = !a.has("password-file");
         if (generated) {
-          byte[] b = new byte[18];
-          new SecureRandom().nextBytes(b);
-          password = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+          password = DevSecrets.randomPassword();
         } else {
           Path pf = Path.of(a.get("password-file"));
           if (!Files.isReadable(pf)) {

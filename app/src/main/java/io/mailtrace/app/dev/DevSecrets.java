@@ -83,7 +83,7 @@ public final class DevSecrets {
       writeOnce(paths.tlsCert(), pem("CERTIFICATE", selfSigned(kp)));
     }
     if (!Files.exists(paths.demoAccount())) {
-      writeOnce(paths.demoAccount(), DEMO_USER + "\n" + randomToken(18) + "\n");
+      writeOnce(paths.demoAccount(), DEMO_USER + "\n" + randomPassword() + "\n");
     }
     List<String> lines = Files.readAllLines(paths.demoAccount(), StandardCharsets.UTF_8);
     if (lines.size() < 2 || lines.get(1).isBlank()) {
@@ -119,6 +119,19 @@ public final class DevSecrets {
   static String pem(String type, byte[] der) {
     String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
     return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
+  }
+
+  /**
+   * A generated password of 24 letters and digits (~143 bits): nothing a shell or a command line
+   * could take for an option or a quote, as a leading '-' from base64url once did in the swaks line.
+   */
+  public static String randomPassword() {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    StringBuilder sb = new StringBuilder(24);
+    for (int i = 0; i < 24; i++) {
+      sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return sb.toString();
   }
 
   private static String randomToken(int bytes) {
