@@ -15,6 +15,7 @@ import io.mailtrace.model.RecipientOutcome;
 import io.mailtrace.model.RecipientStatus;
 import io.mailtrace.model.TlsInfo;
 import io.mailtrace.model.TraceRecord;
+import io.mailtrace.model.TraceIndex;
 import io.mailtrace.model.TraceStatus;
 import io.mailtrace.testkit.TestElasticsearch;
 import io.vertx.core.Future;
@@ -193,7 +194,7 @@ public final class QueryBench {
           SearchFilters f = new SearchFilters(from, END, domain, account, null, null, null, null, null, null, null, null);
           Buffer body = TraceQueries.searchBody(f, TenantScope.only(Set.of(domain)), 50, java.util.Optional.empty()).toBuffer();
           sent = client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(es.getHost()).setPort(es.getPort())
-                  .setURI("/mailtrace-sent/_search?ignore_unavailable=true&allow_no_indices=true").putHeader("Content-Type", "application/json"))
+                  .setURI("/" + String.join(",", TraceIndex.searchTargets(from, END)) + "/_search?ignore_unavailable=true&allow_no_indices=true").putHeader("Content-Type", "application/json"))
               .compose(req -> req.send(body).compose(resp -> resp.body().map(b -> resp.statusCode())));
         }
         sent.onComplete(ar -> {
