@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,11 +24,48 @@ public final class TraceIndex {
   public static final String PREFIX = "mailtrace-sent-";
   public static final String TEMPLATE_NAME = "mailtrace-sent";
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy.MM");
+  /**
+   * Above this many index expressions a search goes to the alias instead (keeps the request
+   * line far below Elasticsearch's 4 KB limit; ranges that long touch most indices anyway).
+   */
+  static final int MAX_TARGETS = 64;
 
   private TraceIndex() {}
 
   public static String indexFor(Instant timestamp) {
     return PREFIX + DAY.format(timestamp);
+  }
+
+  /**
+   * The index expressions holding every record with {@code from <= @timestamp < to}: a whole UTC
+   * month as {@code mailtrace-sent-yyyy.MM.*}, other days by name, or the alias for very long
+   * ranges. Searching only these spares Elasticsearch a fan-out (and a can-match round) to
+   * every daily shard, which dominates the cost of a short-range search. Comma-joined, with
+   * {@code ignore_unavailable} and {@code allow_no_indices} for days without mail.
+   */
+  public static List<String> searchTargets(Instant from, Instant to) {
+    if (!from.isBefore(to)) {
+      return List.of(indexFor(from));
+    }
+    LocalDate first = LocalDate.ofInstant(from, ZoneOffset.UTC);
+    LocalDate last = LocalDate.ofInstant(to.minusNanos(1), ZoneOffset.UTC);
+    List<String> out = new ArrayList<>();
+    LocalDate day = first;
+    while (!day.isAfter(last)) {
+      YearMonth month = YearMonth.from(day);
+      if (day.getDayOfMonth() == 1 && !month.atEndOfMonth().isAfter(last)) {
+        out.add(PREFIX + MONTH.format(month) + ".*");
+        day = month.plusMonths(1).atDay(1);
+      } else {
+        out.add(PREFIX + DAY.format(day.atStartOfDay(ZoneOffset.UTC)));
+        day = day.plusDays(1);
+      }
+      if (out.size() > MAX_TARGETS) {
+        return List.of(ALIAS);
+      }
+    }
+    return out;
   }
 
   /** The day of a daily index name, if it is one. */

@@ -142,6 +142,8 @@ class MailSentIT {
     cases.put(Map.of("from", END.minus(SPAN).toString(), "to", mid.toString()), r -> r.timestamp().isBefore(mid));
     cases.put(Map.of("from", "2026-01-08", "to", "2026-01-08"),
         r -> !r.timestamp().isBefore(Instant.parse("2026-01-08T00:00:00Z")) && r.timestamp().isBefore(Instant.parse("2026-01-09T00:00:00Z")));
+    // Whole months are searched as one index wildcard (2025.12.*, 2026.01.*).
+    cases.put(Map.of("from", "2025-12-01", "to", "2026-01-31"), r -> true);
     cases.put(q("recipient", rcpt.toUpperCase(Locale.ROOT)), r -> r.recipientAddresses().contains(rcpt));
     cases.put(q("status", "deferred"), r -> r.status() == TraceStatus.DEFERRED);
     cases.put(q("message_id", sample.messageId()), r -> r.messageId().equals(sample.messageId()));

@@ -1,5 +1,6 @@
 package io.mailtrace.app.dev;
 
+import io.mailtrace.signer.dkim.PemKeys;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ public final class DevSecrets {
     setMode(paths.secrets(), "rwx------");
     if (!Files.exists(paths.sharedDkimKey())) {
       KeyPair kp = rsa(2048);
-      writeOnce(paths.sharedDkimKey(), pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
+      writeOnce(paths.sharedDkimKey(), PemKeys.toPkcs8Pem(kp.getPrivate()));
       String p = Base64.getEncoder().encodeToString(kp.getPublic().getEncoded());
       writeOnce(paths.sharedDkimRecord(), SHARED_SELECTOR + "._domainkey." + SHARED_DOMAIN + ". IN TXT \"v=DKIM1; k=rsa; p=" + p + "\"\n");
     }
@@ -79,8 +80,8 @@ public final class DevSecrets {
       KeyPair kp = rsa(2048);
       Files.deleteIfExists(paths.tlsCert());
       Files.deleteIfExists(paths.tlsKey());
-      writeOnce(paths.tlsKey(), pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
-      writeOnce(paths.tlsCert(), pem("CERTIFICATE", selfSigned(kp)));
+      writeOnce(paths.tlsKey(), PemKeys.toPkcs8Pem(kp.getPrivate()));
+      writeOnce(paths.tlsCert(), PemKeys.pem("CERTIFICATE", selfSigned(kp)));
     }
     if (!Files.exists(paths.demoAccount())) {
       writeOnce(paths.demoAccount(), DEMO_USER + "\n" + randomPassword() + "\n");
@@ -114,11 +115,6 @@ public final class DevSecrets {
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException("cannot sign the dev certificate", e);
     }
-  }
-
-  static String pem(String type, byte[] der) {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-    return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
   }
 
   /**

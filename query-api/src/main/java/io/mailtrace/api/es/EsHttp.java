@@ -35,11 +35,13 @@ public final class EsHttp {
     }
     this.nodes = urls.stream().map(u -> URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u)).toList();
     this.timeoutMillis = timeout.toMillis();
+    // No Accept-Encoding: gzip would cost Elasticsearch and us CPU on every search to save
+    // bandwidth a data-centre link does not need (search answers are a few KB).
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setKeepAlive(true)
         .setTcpNoDelay(true)
         .setUserAgent("mailtrace-query-api")
-        .setDecompressionSupported(true), new PoolOptions().setHttp1MaxSize(32));
+        .setDecompressionSupported(false), new PoolOptions().setHttp1MaxSize(32));
   }
 
   public Future<JsonObject> get(String path) {

@@ -21,8 +21,9 @@ public final class EsTraceSearch implements TraceSearch {
   private static final Logger LOG = LoggerFactory.getLogger(EsTraceSearch.class);
   /** Rows per export page: big enough to amortise round trips, small enough to keep memory flat. */
   static final int EXPORT_PAGE = 1000;
-  // A missing alias (nothing indexed yet) is an empty result, not an error.
-  private static final String SEARCH = "/" + TraceIndex.ALIAS + "/_search?ignore_unavailable=true&allow_no_indices=true";
+  // A missing alias or day (nothing indexed yet) is an empty result, not an error.
+  private static final String LENIENT = "ignore_unavailable=true&allow_no_indices=true";
+  private static final String SEARCH = "/" + TraceIndex.ALIAS + "/_search?" + LENIENT;
 
   private final EsHttp es;
 
@@ -32,7 +33,7 @@ public final class EsTraceSearch implements TraceSearch {
 
   @Override
   public Future<SearchPage> search(SearchFilters filters, TenantScope scope, int size, Optional<SortKey> after) {
-    return es.post(SEARCH, TraceQueries.searchBody(filters, scope, size, after)).map(resp -> {
+    return es.post(searchPath(filters), TraceQueries.searchBody(filters, scope, size, after)).map(resp -> {
       JsonObject hits = resp.getJsonObject("hits", new JsonObject());
       JsonArray arr = hits.getJsonArray("hits", new JsonArray());
       List<JsonObject> items = new ArrayList<>(arr.size());
@@ -55,7 +56,7 @@ public final class EsTraceSearch implements TraceSearch {
 
   @Override
   public Future<Long> export(SearchFilters filters, TenantScope scope, ExportSink sink) {
-    return es.post("/" + TraceIndex.ALIAS + "/_pit?keep_alive=2m&ignore_unavailable=true", null)
+    return es.post("/" + targets(filters) + "/_pit?keep_alive=2m&" + LENIENT, null)
         .transform(ar -> {
           if (ar.failed() && ar.cause() instanceof EsException e && e.status() == 404) {
             return Future.succeededFuture(Optional.<String>empty());
@@ -98,7 +99,7 @@ public final class EsTraceSearch implements TraceSearch {
 
   @Override
   public Future<JsonObject> stats(SearchFilters filters, TenantScope scope, Duration interval) {
-    return es.post(SEARCH, TraceQueries.statsBody(filters, scope, interval)).map(resp -> {
+    return es.post(searchPath(filters), TraceQueries.statsBody(filters, scope, interval)).map(resp -> {
       JsonObject aggs = resp.getJsonObject("aggregations", new JsonObject());
       JsonArray buckets = new JsonArray();
       for (Object o : aggs.getJsonObject("over_time", new JsonObject()).getJsonArray("buckets", new JsonArray())) {
@@ -151,6 +152,15 @@ public final class EsTraceSearch implements TraceSearch {
   @Override
   public Future<Void> ping() {
     return es.get("/_cluster/health?timeout=2s").mapEmpty();
+  }
+
+  /** Only the daily indices the time range touches (the range filter stays in the query). */
+  static String targets(SearchFilters filters) {
+    return String.join(",", TraceIndex.searchTargets(filters.from(), filters.to()));
+  }
+
+  private static String searchPath(SearchFilters filters) {
+    return "/" + targets(filters) + "/_search?" + LENIENT;
   }
 
   private static SortKey sortKey(JsonObject hit) {

@@ -87,8 +87,13 @@ public final class PemKeys {
 
   /** The PKCS#8 PEM form of a private key (for storage; never log it). */
   public static String toPkcs8Pem(PrivateKey key) {
-    String b64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded());
-    return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n";
+    return pem("PRIVATE KEY", key.getEncoded());
+  }
+
+  /** PEM armour (RFC 7468) around DER bytes of the given label, e.g. {@code CERTIFICATE}. */
+  public static String pem(String label, byte[] der) {
+    String b64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+    return "-----BEGIN " + label + "-----\n" + b64 + "\n-----END " + label + "-----\n";
   }
 
   /** The public key of a private key (RSA CRT keys, which PEM files always hold, and Ed25519). */
