@@ -1,0 +1,47 @@
+package io.mailtrace.app.cli;
+
+import io.mailtrace.ingest.DeadLetterReplay;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code mailtrace replay-dead-letters --file F [--es URL]}: re-indexes the (fixed) records of an
+ * ingest dead-letter file, idempotently by id; the letters that still fail stay in the file.
+ * Exit 0 when none is left, 1 when some still fail.
+ */
+public final class ReplayDeadLettersCommand {
+  static final String DEFAULT_ES = "http://127.0.0.1:9200";
+
+  private final PrintStream out;
+
+  public ReplayDeadLettersCommand(PrintStream out) {
+    this.out = out;
+  }
+
+  public int run(List<String> argv) throws Exception {
+    Args a = Args.parse(argv, Set.of("file", "es"), Set.of());
+    if (!a.positional().isEmpty()) {
+      throw new UsageException("replay-dead-letters: unexpected argument \"" + a.positional().get(0) + "\"");
+    }
+    String file = a.get("file");
+    if (file == null) {
+      throw new UsageException("replay-dead-letters: --file is required (the ingest dead-letter file)");
+    }
+    Path path = Path.of(file);
+    if (!Files.isRegularFile(path)) {
+      throw new UsageException("replay-dead-letters: --file " + file + ": no such file");
+    }
+    String es = a.get("es", DEFAULT_ES);
+    if (!es.startsWith("http://") && !es.startsWith("https://")) {
+      throw new UsageException("replay-dead-letters: --es: expected an http(s) URL, got \"" + es + "\"");
+    }
+    DeadLetterReplay.Report r = new DeadLetterReplay(es, Clock.systemUTC()).replay(path);
+    out.println("indexed " + r.indexed() + ", duplicate " + r.duplicates() + ", still failing " + r.stillFailing()
+        + (r.stillFailing() > 0 ? " (kept in " + path + " with their reasons)" : ""));
+    return r.stillFailing() == 0 ? 0 : 1;
+  }
+}
