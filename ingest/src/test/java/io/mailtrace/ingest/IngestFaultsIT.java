@@ -8,11 +8,7 @@ import ch.qos.logback.core.AppenderBase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mailtrace.journal.FileJournal;
-import io.mailtrace.journal.JournalCheckpoint;
 import io.mailtrace.journal.JournalConfig;
-import io.mailtrace.journal.JournalEntry;
-import io.mailtrace.journal.JournalPosition;
-import io.mailtrace.journal.JournalReader;
 import io.mailtrace.model.TraceIndex;
 import io.mailtrace.model.TraceJson;
 import io.mailtrace.model.TraceRecord;
@@ -117,30 +113,8 @@ class IngestFaultsIT {
     return r.get("mailtrace.ingest.retries").tag("scope", scope).counter().count();
   }
 
-  private JournalPosition checkpoint() {
-    try {
-      return new JournalCheckpoint(journalConfig.checkpointFile()).load().orElse(JournalPosition.START);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private JournalPosition end() throws IOException {
-    try (JournalReader r = new JournalReader(journalConfig)) {
-      JournalPosition pos = checkpoint();
-      while (true) {
-        List<JournalEntry> batch = r.read(pos, 100_000, 64L << 20);
-        if (batch.isEmpty()) {
-          return pos;
-        }
-        pos = batch.get(batch.size() - 1).next();
-      }
-    }
-  }
-
   private void awaitCheckpointAtEnd() throws IOException {
-    JournalPosition end = end();
-    Await.until(WAIT, "checkpoint at the journal end " + end, () -> checkpoint().equals(end));
+    JournalPositions.awaitCheckpointAtEnd(journalConfig, WAIT);
   }
 
   // ---- (3) a 429 storm ----

@@ -3,7 +3,6 @@ package io.mailtrace.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailtrace.journal.FileJournal;
-import io.mailtrace.journal.JournalCheckpoint;
 import io.mailtrace.journal.JournalConfig;
 import io.mailtrace.journal.JournalPosition;
 import io.mailtrace.journal.JournalReader;
@@ -113,11 +112,7 @@ class IngestPipelineTest {
   }
 
   private JournalPosition checkpoint() {
-    try {
-      return new JournalCheckpoint(journalConfig.checkpointFile()).load().orElse(JournalPosition.START);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return JournalPositions.checkpoint(journalConfig);
   }
 
   private JournalPosition end() throws IOException {

@@ -14,13 +14,10 @@ import io.mailtrace.model.TraceJson;
 import io.mailtrace.model.TraceRecord;
 import io.mailtrace.model.TraceStatus;
 import io.mailtrace.testkit.TestElasticsearch;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -34,15 +31,6 @@ class ReplayDeadLettersCommandIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dir;
-
-  private record Result(int rc, String out, String err) {}
-
-  private static Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int rc = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   private static HttpResponse<String> es(String method, String url, String body) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("content-type", "application/json")
@@ -77,7 +65,7 @@ class ReplayDeadLettersCommandIT {
     Path file = dir.resolve("dead-letters.ndjson");
     Files.writeString(file, letter(fixable, "not-an-ip") + "\n" + letter(other, "192.0.2.9") + "\n");
 
-    Result first = run("replay-dead-letters", "--file", file.toString(), "--es", url);
+    MainTest.Result first = MainTest.run("replay-dead-letters", "--file", file.toString(), "--es", url);
     assertThat(first.rc()).as(first.err()).isEqualTo(Main.FAILED);
     assertThat(first.out()).contains("indexed 1, duplicate 0, still failing 1");
     List<String> kept = Files.readAllLines(file);
@@ -87,14 +75,14 @@ class ReplayDeadLettersCommandIT {
 
     // the operator fixes the record in the file and runs the tool again
     Files.writeString(file, kept.get(0).replace("not-an-ip", "192.0.2.10") + "\n");
-    Result second = run("replay-dead-letters", "--file", file.toString(), "--es", url);
+    MainTest.Result second = MainTest.run("replay-dead-letters", "--file", file.toString(), "--es", url);
     assertThat(second.rc()).as(second.err()).isEqualTo(Main.OK);
     assertThat(second.out()).contains("indexed 1, duplicate 0, still failing 0");
     assertThat(Files.readString(file)).isEmpty();
 
     // replaying an already indexed record again changes nothing
     Files.writeString(file, letter(other, "192.0.2.9") + "\n");
-    Result third = run("replay-dead-letters", "--file", file.toString(), "--es", url);
+    MainTest.Result third = MainTest.run("replay-dead-letters", "--file", file.toString(), "--es", url);
     assertThat(third.out()).contains("indexed 0, duplicate 1, still failing 0");
     String index = TraceIndex.indexFor(at);
     es("POST", url + "/" + index + "/_refresh", null);
@@ -113,7 +101,7 @@ class ReplayDeadLettersCommandIT {
         new String[] {"replay-dead-letters", "--file", existing.toString(), "--es", "es01:9200"},
         new String[] {"replay-dead-letters", "--file", existing.toString(), "extra"},
         new String[] {"replay-dead-letters", "--fil", "x"})) {
-      Result r = run(args);
+      MainTest.Result r = MainTest.run(args);
       assertThat(r.rc()).as(String.join(" ", args)).isEqualTo(Main.USAGE);
       assertThat(r.err()).as(String.join(" ", args)).startsWith("mailtrace: ").doesNotContain("Exception", "\tat ");
       assertThat(r.err().lines().count()).isEqualTo(2);
