@@ -51,8 +51,9 @@ public final class Main {
                    --config FILE | --data-dir DIR          where the accounts file is
         replay-dead-letters   re-index the fixed records of an ingest dead-letter file (idempotent
                  by id); records that still fail stay in the file. Stop ingest first (or replay a copy).
-                   --file F           the dead-letter file (ingest.dead_letter_file)   (required)
+                   --file F           the dead-letter file (ingest.dead_letter_file)
                    --es URL           Elasticsearch (default http://127.0.0.1:9200)
+                   --config FILE      take both from this configuration instead
         config-example   print a configuration file with every key, its default and meaning
         help     this text
 

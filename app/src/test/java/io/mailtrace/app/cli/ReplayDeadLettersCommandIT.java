@@ -84,6 +84,13 @@ class ReplayDeadLettersCommandIT {
     Files.writeString(file, letter(other, "192.0.2.9") + "\n");
     MainTest.Result third = MainTest.run("replay-dead-letters", "--file", file.toString(), "--es", url);
     assertThat(third.out()).contains("indexed 0, duplicate 1, still failing 0");
+    // the same, with the file and the URL taken from the configuration
+    Files.writeString(dir.resolve("dead-letter.ndjson"), letter(other, "192.0.2.9") + "\n");
+    Path config = Files.writeString(dir.resolve("mailtrace.yaml"),
+        "data_dir: " + dir + "\nelasticsearch:\n  url: \"" + url + "\"\ningest:\n  dead_letter_file: dead-letter.ndjson\n");
+    MainTest.Result fromConfig = MainTest.run("replay-dead-letters", "--config", config.toString());
+    assertThat(fromConfig.rc()).as(fromConfig.err()).isEqualTo(Main.OK);
+    assertThat(fromConfig.out()).contains("indexed 0, duplicate 1, still failing 0");
     String index = TraceIndex.indexFor(at);
     es("POST", url + "/" + index + "/_refresh", null);
     JsonNode count = TraceJson.mapper().readTree(es("GET", url + "/" + index + "/_count", null).body());
