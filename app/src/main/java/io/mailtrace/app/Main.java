@@ -1,6 +1,7 @@
 package io.mailtrace.app;
 
 import io.mailtrace.app.cli.AccountCommand;
+import io.mailtrace.app.cli.ReplayDeadLettersCommand;
 import io.mailtrace.app.cli.RunCommand;
 import io.mailtrace.app.cli.TokenCommand;
 import io.mailtrace.app.cli.UsageException;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code mailtrace} command line: {@code run}, {@code dev}, {@code token}, {@code account},
- * {@code help}. Mistakes in the command line or the configuration print a clear message and exit
+ * {@code replay-dead-letters}, {@code help}. Mistakes in the command line or the configuration print a clear message and exit
  * with code 2; other failures exit with 1; never a stack trace on the terminal.
  */
 public final class Main {
@@ -48,6 +49,11 @@ public final class Main {
                    remove <user@domain>
                    list
                    --config FILE | --data-dir DIR          where the accounts file is
+        replay-dead-letters   re-index the fixed records of an ingest dead-letter file (idempotent
+                 by id); records that still fail stay in the file. Stop ingest first (or replay a copy).
+                   --file F           the dead-letter file (ingest.dead_letter_file)
+                   --es URL           Elasticsearch (default http://127.0.0.1:9200)
+                   --config FILE      take both from this configuration instead
         config-example   print a configuration file with every key, its default and meaning
         help     this text
 
@@ -79,6 +85,7 @@ public final class Main {
         case "dev" -> new DevCommand(out, err).run(rest);
         case "token" -> new TokenCommand(out).run(rest);
         case "account" -> new AccountCommand(out).run(rest);
+        case "replay-dead-letters" -> new ReplayDeadLettersCommand(out).run(rest);
         default -> throw new UsageException("unknown command \"" + cmd + "\"");
       };
     } catch (UsageException e) {

@@ -15,6 +15,8 @@ final class IngestMetrics {
   final Counter retentionDeleted;
   final AtomicLong lagBytes = new AtomicLong();
   final AtomicLong lagRecords = new AtomicLong();
+  /** 1 while Elasticsearch refuses writes with a block (read-only index, flood-stage disk), else 0. */
+  final AtomicLong blocked = new AtomicLong();
 
   IngestMetrics(MeterRegistry registry) {
     indexed = Counter.builder("mailtrace.ingest.indexed").description("records newly indexed").register(registry);
@@ -27,5 +29,7 @@ final class IngestMetrics {
         .description("journal bytes not yet acknowledged").register(registry);
     Gauge.builder("mailtrace.ingest.lag.records", lagRecords, AtomicLong::get)
         .description("journal records not yet acknowledged (unread part estimated from the mean record size)").register(registry);
+    Gauge.builder("mailtrace.ingest.blocked", blocked, AtomicLong::get)
+        .description("1 while Elasticsearch refuses writes with a cluster/index block (records are held and retried)").register(registry);
   }
 }

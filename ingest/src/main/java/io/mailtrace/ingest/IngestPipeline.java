@@ -67,6 +67,7 @@ final class IngestPipeline {
   private Promise<Void> stopPromise;
   private final Set<Long> timers = new HashSet<>();
   private double meanLineBytes = 1024;
+  private String lastBlockReason;
 
   /** One journal line prepared for a bulk request (or already known to be bad). */
   static final class Item {
@@ -309,6 +310,9 @@ final class IngestPipeline {
       return;
     }
     if (status < 200 || status >= 300) {
+      if (isBlock(response.body())) {
+        noteBlocked(items.size(), abbreviate(response.body()), attempt);
+      }
       metrics.batchRetries.increment();
       if (attempt % 10 == 0) {
         LOG.warn("ingest: bulk request of {} records answered HTTP {}; retrying (attempt {}): {}", items.size(), status, attempt + 1, abbreviate(response.body()));
@@ -319,9 +323,15 @@ final class IngestPipeline {
     List<Item> retry = new ArrayList<>();
     List<Item> dead = new ArrayList<>();
     List<String> reasons = new ArrayList<>();
+    int blockedItems = 0;
+    String blockReason = null;
     for (int i = 0; i < items.size(); i++) {
       Item item = items.get(i);
       TraceStore.ItemResult r = response.items().get(i);
+      if (isBlock(r.errorType())) {
+        blockedItems++;
+        blockReason = r.errorReason();
+      }
       switch (BulkItemPolicy.classify(r.status(), r.errorType())) {
         case CREATED -> {
           metrics.indexed.increment();
@@ -345,11 +355,34 @@ final class IngestPipeline {
       }
       deadLetter(dead, letters, 0);
     }
+    if (blockedItems > 0) {
+      noteBlocked(blockedItems, blockReason, attempt);
+    } else if (retry.size() < items.size() && metrics.blocked.getAndSet(0) != 0) {
+      LOG.info("ingest: Elasticsearch accepts writes again (block lifted); the held records are being indexed");
+    }
     if (!retry.isEmpty()) {
       metrics.itemRetries.increment(retry.size());
       retryLater(retry, attempt);
     }
     advance();
+  }
+
+  private static boolean isBlock(String errorTypeOrBody) {
+    return errorTypeOrBody != null && errorTypeOrBody.contains("cluster_block_exception");
+  }
+
+  /**
+   * A write block (index.blocks.write, read_only_allow_delete after the flood-stage watermark) is
+   * an operator problem that retrying alone never ends: alert loudly, hold and retry the records.
+   */
+  private void noteBlocked(int count, String reason, int attempt) {
+    boolean news = metrics.blocked.getAndSet(1) == 0 || !java.util.Objects.equals(reason, lastBlockReason);
+    lastBlockReason = reason;
+    if (news || attempt % 10 == 0) {
+      LOG.warn("ingest: Elasticsearch refuses writes with a block (cluster_block_exception: {}); {} records held and retried"
+          + " (attempt {}), none dropped; lift the block (e.g. PUT <index>/_settings {\"index.blocks.write\":null,"
+          + "\"index.blocks.read_only_allow_delete\":null} after freeing disk)", reason, count, attempt + 1);
+    }
   }
 
   private void retryLater(List<Item> items, int attempt) {

@@ -15,6 +15,7 @@ class BulkItemPolicyTest {
       "500, null, RETRY",
       "503, unavailable_shards_exception, RETRY",
       "403, cluster_block_exception, RETRY",
+      "429, cluster_block_exception, RETRY",
       "403, security_exception, DEAD_LETTER",
       "400, document_parsing_exception, DEAD_LETTER",
       "400, mapper_parsing_exception, DEAD_LETTER",

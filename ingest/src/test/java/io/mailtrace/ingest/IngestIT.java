@@ -3,11 +3,9 @@ package io.mailtrace.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailtrace.journal.FileJournal;
-import io.mailtrace.journal.JournalCheckpoint;
 import io.mailtrace.journal.JournalConfig;
 import io.mailtrace.journal.JournalFullException;
 import io.mailtrace.journal.JournalPosition;
-import io.mailtrace.journal.JournalReader;
 import io.mailtrace.model.TraceIndex;
 import io.mailtrace.model.TraceJson;
 import io.mailtrace.model.TraceRecord;
@@ -71,24 +69,11 @@ class IngestIT {
   }
 
   private JournalPosition checkpoint() {
-    try {
-      return new JournalCheckpoint(journalConfig.checkpointFile()).load().orElse(JournalPosition.START);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return JournalPositions.checkpoint(journalConfig);
   }
 
   private JournalPosition end() throws IOException {
-    try (JournalReader r = new JournalReader(journalConfig)) {
-      JournalPosition pos = JournalPosition.START;
-      while (true) {
-        var batch = r.read(pos, 100_000, 64L << 20);
-        if (batch.isEmpty()) {
-          return pos;
-        }
-        pos = batch.get(batch.size() - 1).next();
-      }
-    }
+    return JournalPositions.end(journalConfig);
   }
 
   @Test

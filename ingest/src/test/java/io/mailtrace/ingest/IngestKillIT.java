@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -62,22 +63,23 @@ class IngestKillIT {
     Instant day = Instant.parse("2027-02-01T00:00:00Z");
     String index = TraceIndex.indexFor(day);
     JournalConfig journalConfig = JournalConfig.defaults(dir.resolve("journal")).withSegmentBytes(256 * 1024);
+    List<String> appended = new ArrayList<>();
     try (FileJournal journal = FileJournal.open(journalConfig, new SimpleMeterRegistry())) {
-      TestRecords.append(journal, day, 0, 4_000);
+      TestRecords.append(journal, day, 0, 4_000).forEach(r -> appended.add(r.id()));
       child = startChild(esUrl, journalConfig.directory(), dir.resolve("child-1.log"));
       Await.until(WAIT, "ingest under way", () -> es.count(index) >= 1_000);
       // more records arrive while it works, then it dies without any chance to clean up
-      TestRecords.append(journal, day, 4_000, 2_000);
+      TestRecords.append(journal, day, 4_000, 2_000).forEach(r -> appended.add(r.id()));
       child.destroyForcibly(); // SIGKILL
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
       long atKill = es.count(index);
       assertThat(atKill).isLessThan(TOTAL);
-      TestRecords.append(journal, day, 6_000, TOTAL - 6_000);
+      TestRecords.append(journal, day, 6_000, TOTAL - 6_000).forEach(r -> appended.add(r.id()));
     }
     JournalPosition beforeRestart = new JournalCheckpoint(journalConfig.checkpointFile()).load().orElse(JournalPosition.START);
     child = startChild(esUrl, journalConfig.directory(), dir.resolve("child-2.log"));
     Await.until(WAIT, "all " + TOTAL + " records indexed", () -> es.count(index) == TOTAL);
-    JournalPosition end = endOf(journalConfig);
+    JournalPosition end = JournalPositions.end(journalConfig);
     Await.until(WAIT, "checkpoint at the end", () -> {
       try {
         return new JournalCheckpoint(journalConfig.checkpointFile()).load().orElseThrow().equals(end);
@@ -88,19 +90,7 @@ class IngestKillIT {
     assertThat(beforeRestart).isLessThan(end);
     // exactly once: every id once, no extra documents
     assertThat(es.count(index)).isEqualTo(TOTAL);
+    ExactlyOnceOracle.assertExactlyOnce(es, index, appended, dir.resolve("dead-letters.ndjson"));
     assertThat(dir.resolve("dead-letters.ndjson")).doesNotExist();
-  }
-
-  private static JournalPosition endOf(JournalConfig config) throws IOException {
-    try (io.mailtrace.journal.JournalReader r = new io.mailtrace.journal.JournalReader(config)) {
-      JournalPosition pos = new JournalCheckpoint(config.checkpointFile()).load().orElse(JournalPosition.START);
-      while (true) {
-        List<io.mailtrace.journal.JournalEntry> batch = r.read(pos, 100_000, 64L << 20);
-        if (batch.isEmpty()) {
-          return pos;
-        }
-        pos = batch.get(batch.size() - 1).next();
-      }
-    }
   }
 }

@@ -3,7 +3,6 @@ package io.mailtrace.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailtrace.journal.FileJournal;
-import io.mailtrace.journal.JournalCheckpoint;
 import io.mailtrace.journal.JournalConfig;
 import io.mailtrace.journal.JournalPosition;
 import io.mailtrace.journal.JournalReader;
@@ -113,11 +112,7 @@ class IngestPipelineTest {
   }
 
   private JournalPosition checkpoint() {
-    try {
-      return new JournalCheckpoint(journalConfig.checkpointFile()).load().orElse(JournalPosition.START);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return JournalPositions.checkpoint(journalConfig);
   }
 
   private JournalPosition end() throws IOException {
@@ -219,5 +214,27 @@ class IngestPipelineTest {
     assertThat(letters.get(1)).contains("document_parsing_exception").contains("client_ip").contains(later.get(0).id());
     assertThat(counter("mailtrace.ingest.dead.lettered")).isEqualTo(2);
     assertThat(counter("mailtrace.ingest.indexed")).isEqualTo(3);
+  }
+
+  @Test
+  void aBlockedIndexRaisesTheBlockedGaugeHoldsTheRecordsAndLowersItWhenWritesSucceed() throws Exception {
+    journal(3);
+    ScriptedStore store = new ScriptedStore();
+    List<Double> gaugeAtRetry = Collections.synchronizedList(new ArrayList<>());
+    store.script = ids -> {
+      if (store.calls.size() >= 2) {
+        gaugeAtRetry.add(registry.get("mailtrace.ingest.blocked").gauge().value());
+      }
+      return store.calls.size() <= 3 ? all(ids, 403, "cluster_block_exception") : all(ids, 201, null);
+    };
+    deploy(store);
+    JournalPosition end = end();
+    Await.until(Duration.ofSeconds(30), "all acknowledged", () -> checkpoint().equals(end));
+    assertThat(store.calls).hasSize(4);
+    assertThat(counter("mailtrace.ingest.retries", "scope", "item")).isEqualTo(9);
+    assertThat(counter("mailtrace.ingest.indexed")).isEqualTo(3);
+    assertThat(gaugeAtRetry).as("gauge while blocked").containsOnly(1.0);
+    assertThat(registry.get("mailtrace.ingest.blocked").gauge().value()).isZero();
+    assertThat(dir.resolve("dead-letters.ndjson")).doesNotExist();
   }
 }

@@ -19,9 +19,10 @@ class MainTest {
   @TempDir
   Path dir;
 
-  private record Result(int rc, String out, String err) {}
+  record Result(int rc, String out, String err) {}
 
-  private static Result run(String... args) {
+  /** Runs the CLI in-process, capturing both streams (shared with the other CLI tests of this package). */
+  static Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int rc = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
