@@ -55,11 +55,15 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
   private final Timer fsyncTimer;
 
   // writer-thread state
+  private final JournalFiles files;
   private long segment;
   private FileChannel channel;
   private long segmentSize;
+  /** Length of the current segment known to be on disk (fsynced). */
+  private long durableSize;
+  /** A write or fsync failed: bytes past durableSize must be cut off before anything else is written. */
+  private boolean damaged;
   private volatile boolean closed;
-  private volatile IOException broken;
 
   private record Pending(byte[] line, Context context, Promise<Void> promise) {}
 
@@ -68,6 +72,7 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
     this.dir = config.directory();
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.files = config.files();
     this.appended = Counter.builder("mailtrace.journal.appends").description("records made durable").register(registry);
     this.refusedFull = Counter.builder("mailtrace.journal.full").description("appends refused: journal full").register(registry);
     this.writeErrors = Counter.builder("mailtrace.journal.write.errors").description("appends failed by a write or fsync error").register(registry);
@@ -114,11 +119,7 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
     long last = segments.isEmpty() ? 0 : segments.get(segments.size() - 1);
     long lastSize = segments.isEmpty() ? -1 : recovery.recover(dir, config.quarantineDirectory(), last);
     // Never append after bytes written before a crash: continue only in an empty segment.
-    segment = segments.isEmpty() || lastSize == 0 ? last : last + 1;
-    channel = FileChannel.open(Segments.path(dir, segment), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    segmentSize = channel.size();
-    channel.position(segmentSize);
-    Segments.fsyncDirectory(dir);
+    openSegment(segments.isEmpty() || lastSize == 0 ? last : last + 1, StandardOpenOption.CREATE);
     usedBytes.set(Segments.totalBytes(dir));
     LOG.info("journal {} open: writing segment {}, {} bytes in use of {}", dir, segment, usedBytes.get(), config.maxTotalBytes());
   }
@@ -150,10 +151,6 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
   Future<Void> appendLine(byte[] line) {
     if (closed) {
       return Future.failedFuture(new JournalWriteException("journal is closed", null));
-    }
-    IOException failure = broken;
-    if (failure != null) {
-      return Future.failedFuture(new JournalWriteException("journal is unusable after an earlier write error: " + failure.getMessage(), failure));
     }
     if (!reserve(line.length)) {
       refusedFull.increment();
@@ -223,24 +220,30 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
     }
   }
 
-  /** Writes and fsyncs one group; completes every append in it with the one outcome. */
+  /** Writes and fsyncs one group; completes every append in it with its outcome. */
   private void commit(List<Pending> batch) {
-    if (broken != null) {
-      fail(batch, new JournalWriteException("journal is unusable after an earlier write error: " + broken.getMessage(), broken));
-      return;
+    if (damaged) {
+      try {
+        repair();
+      } catch (IOException | RuntimeException e) {
+        writeErrors.increment(batch.size());
+        fail(batch, new JournalWriteException("journal not writable since an earlier write error: " + e.getMessage(), e));
+        return;
+      }
     }
-    long durableSize = segmentSize;
+    int durableCount = 0; // appends of this batch already fsynced in a segment we rolled away from
     try {
       List<ByteBuffer> buffers = new ArrayList<>(batch.size());
       long pendingBytes = 0;
-      for (Pending p : batch) {
+      for (int i = 0; i < batch.size(); i++) {
+        Pending p = batch.get(i);
         if (segmentSize + pendingBytes + p.line.length > config.segmentBytes() && segmentSize + pendingBytes > 0) {
           writeAll(buffers);
           segmentSize += pendingBytes;
           pendingBytes = 0;
           buffers.clear();
           rollSegment();
-          durableSize = 0;
+          durableCount = i;
         }
         buffers.add(ByteBuffer.wrap(p.line));
         pendingBytes += p.line.length;
@@ -250,12 +253,22 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
       long t0 = System.nanoTime();
       channel.force(false);
       fsyncTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+      durableSize = segmentSize;
     } catch (IOException | RuntimeException e) {
       IOException io = e instanceof IOException ioe ? ioe : new IOException(e);
-      writeErrors.increment(batch.size());
-      LOG.error("journal: write/fsync to segment {} failed; failing {} appends: {}", segment, batch.size(), io.toString());
-      fail(batch, new JournalWriteException("journal write failed: " + io.getMessage(), io));
-      dropUnacknowledgedBytes(durableSize, io);
+      damaged = true;
+      List<Pending> durable = batch.subList(0, durableCount);
+      List<Pending> lost = batch.subList(durableCount, batch.size());
+      appended.increment(durable.size());
+      durable.forEach(p -> complete(p, null));
+      writeErrors.increment(lost.size());
+      LOG.error("journal: write/fsync to segment {} failed; failing {} appends: {}", segment, lost.size(), io.toString());
+      fail(lost, new JournalWriteException("journal write failed: " + io.getMessage(), io));
+      try {
+        repair();
+      } catch (IOException | RuntimeException again) {
+        LOG.error("journal: cannot cut off the failed bytes yet ({}); refusing appends until that succeeds", again.toString());
+      }
       return;
     }
     appended.increment(batch.size());
@@ -281,27 +294,44 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
   private void rollSegment() throws IOException {
     channel.force(false);
     channel.close();
-    segment++;
-    channel = FileChannel.open(Segments.path(dir, segment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    segmentSize = 0;
+    openSegment(segment + 1, StandardOpenOption.CREATE_NEW);
+  }
+
+  /** Makes {@code n} the segment being written (durable up to its current size). */
+  private void openSegment(long n, StandardOpenOption create) throws IOException {
+    FileChannel ch = files.open(Segments.path(dir, n), create, StandardOpenOption.WRITE);
+    channel = ch;
+    segment = n;
+    segmentSize = ch.size();
+    durableSize = segmentSize;
+    ch.position(segmentSize);
     Segments.fsyncDirectory(dir);
   }
 
   /**
    * After a failed write or fsync the page cache may hold bytes of appends we just failed: cut
-   * them off and continue in a new segment. If even that fails the journal refuses every further
-   * append (never retried-then-trusted).
+   * them off (through a fresh file descriptor: an fsync error is reported once per descriptor)
+   * and continue in a new segment. Retried before every later group until it succeeds, so the
+   * journal recovers by itself once space returns; the failed appends are never retried.
    */
-  private void dropUnacknowledgedBytes(long durableSize, IOException cause) {
+  private void repair() throws IOException {
     try {
-      channel.truncate(durableSize);
-      channel.force(true);
-      rollSegment();
-      usedBytes.set(Segments.totalBytes(dir) + queuedBytes());
-    } catch (IOException | RuntimeException e) {
-      broken = cause;
-      LOG.error("journal: cannot recover from the write error ({}); refusing all appends until restarted", e.toString());
+      channel.close();
+    } catch (IOException e) {
+      LOG.debug("journal: closing failed segment {}: {}", segment, e.toString());
     }
+    try (FileChannel ch = files.open(Segments.path(dir, segment), StandardOpenOption.WRITE)) {
+      if (ch.size() > durableSize) {
+        ch.truncate(durableSize);
+      }
+      ch.force(true);
+    } catch (java.nio.file.NoSuchFileException e) {
+      // never created: nothing to cut off
+    }
+    openSegment(segment + 1, StandardOpenOption.CREATE);
+    damaged = false;
+    usedBytes.set(Segments.totalBytes(dir) + queuedBytes());
+    LOG.info("journal: recovered from the write error; continuing in segment {}", segment);
   }
 
   private long queuedBytes() {

@@ -12,11 +12,21 @@ import java.util.List;
  * @param maxTotalBytes size cap over all segments plus queued appends; past it appends fail at once
  *     with {@link JournalFullException}
  * @param maxGroupCommitRecords at most this many queued appends share one write + fsync
+ * @param files opens the segment files ({@link JournalFiles#DEFAULT} unless a test injects faults)
  */
-public record JournalConfig(Path directory, long segmentBytes, long maxTotalBytes, int maxGroupCommitRecords) {
+public record JournalConfig(
+    Path directory, long segmentBytes, long maxTotalBytes, int maxGroupCommitRecords, JournalFiles files) {
   public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
   public static final long DEFAULT_MAX_TOTAL_BYTES = 2L << 30;
   public static final int DEFAULT_MAX_GROUP_COMMIT_RECORDS = 4096;
+
+  public JournalConfig {
+    files = files == null ? JournalFiles.DEFAULT : files;
+  }
+
+  public JournalConfig(Path directory, long segmentBytes, long maxTotalBytes, int maxGroupCommitRecords) {
+    this(directory, segmentBytes, maxTotalBytes, maxGroupCommitRecords, JournalFiles.DEFAULT);
+  }
 
   /** Defaults: 64 MiB segments, 2 GiB cap (about 2 million trace records), 4096 records per fsync. */
   public static JournalConfig defaults(Path directory) {
@@ -24,11 +34,16 @@ public record JournalConfig(Path directory, long segmentBytes, long maxTotalByte
   }
 
   public JournalConfig withSegmentBytes(long v) {
-    return new JournalConfig(directory, v, maxTotalBytes, maxGroupCommitRecords);
+    return new JournalConfig(directory, v, maxTotalBytes, maxGroupCommitRecords, files);
   }
 
   public JournalConfig withMaxTotalBytes(long v) {
-    return new JournalConfig(directory, segmentBytes, v, maxGroupCommitRecords);
+    return new JournalConfig(directory, segmentBytes, v, maxGroupCommitRecords, files);
+  }
+
+  /** The same journal with segment files opened by {@code v} (fault-injection tests). */
+  public JournalConfig withFiles(JournalFiles v) {
+    return new JournalConfig(directory, segmentBytes, maxTotalBytes, maxGroupCommitRecords, v);
   }
 
   /** The file the ingest pipeline keeps its acknowledged position in. */

@@ -127,7 +127,8 @@ class DkimSignerCoreTest {
   void anUnusableKeyIsATemporaryFailure() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(512);
-    SigningKey weak = new SigningKey("example.com", "weak", DkimKind.CUSTOM, g.generateKeyPair().getPrivate());
+    SigningKey weak = new SigningKey("example.com", "weak", DkimKind.CUSTOM,
+        io.mailtrace.testkit.KeyMaterialRegistry.remember(g.generateKeyPair().getPrivate()));
     assertThatThrownBy(() -> SIGNER.sign(GeneratedMessages.signable().get("plain"), List.of(weak)))
         .isInstanceOfSatisfying(DkimSigningException.class, e -> assertThat(e.permanent()).isFalse())
         .hasMessageContaining("d=example.com s=weak is unusable")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailtrace.model.DkimKind;
 import io.mailtrace.signer.message.HeaderSection;
+import io.mailtrace.testkit.KeyMaterialRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -26,7 +27,7 @@ class Rfc8463VectorTest {
   @Test
   void rsaSignatureReproducesPublishedB() throws Exception {
     Path dir = SharedData.dir("corpus-vectors/rfc8463");
-    PrivateKey key = PemKeys.readPrivateKey(dir.resolve("test.rsa-private.pem"));
+    PrivateKey key = KeyMaterialRegistry.remember(PemKeys.readPrivateKey(dir.resolve("test.rsa-private.pem")));
     Map<String, String> tags = sign(dir, new SigningKey("football.example.com", "test", DkimKind.SHARED, key));
     assertThat(tags.get("a")).isEqualTo("rsa-sha256");
     assertThat(tags.get("bh")).isEqualTo(BH);
@@ -38,7 +39,7 @@ class Rfc8463VectorTest {
   @Test
   void ed25519SignatureReproducesPublishedB() throws Exception {
     Path dir = SharedData.dir("corpus-vectors/rfc8463");
-    PrivateKey key = PemKeys.readPrivateKey(dir.resolve("brisbane.ed25519-private.pkcs8.pem"));
+    PrivateKey key = KeyMaterialRegistry.remember(PemKeys.readPrivateKey(dir.resolve("brisbane.ed25519-private.pkcs8.pem")));
     Map<String, String> tags =
         sign(dir, new SigningKey("football.example.com", "brisbane", DkimKind.SHARED, key));
     assertThat(tags.get("a")).isEqualTo("ed25519-sha256");
@@ -67,8 +68,8 @@ class Rfc8463VectorTest {
   void dnsRecordsOfTheVectorKeysMatchThePublishedOnes() throws Exception {
     Path dir = SharedData.dir("corpus-vectors/rfc8463");
     String zone = Files.readString(dir.resolve("dns.zone")).replaceAll("\"\\s*\"|\\s+", "");
-    PrivateKey rsa = PemKeys.readPrivateKey(dir.resolve("test.rsa-private.pem"));
-    PrivateKey ed = PemKeys.readPrivateKey(dir.resolve("brisbane.ed25519-private.pkcs8.pem"));
+    PrivateKey rsa = KeyMaterialRegistry.remember(PemKeys.readPrivateKey(dir.resolve("test.rsa-private.pem")));
+    PrivateKey ed = KeyMaterialRegistry.remember(PemKeys.readPrivateKey(dir.resolve("brisbane.ed25519-private.pkcs8.pem")));
     assertThat(zone).contains("p=" + PemKeys.dnsPublicKey(rsa));
     assertThat(PemKeys.dnsPublicKey(ed)).isEqualTo("11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");
     assertThat(PemKeys.dnsTxtRecord(ed)).startsWith("v=DKIM1; k=ed25519; p=");

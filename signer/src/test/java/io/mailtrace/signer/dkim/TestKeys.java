@@ -34,11 +34,17 @@ final class TestKeys {
     return m;
   }
 
+  /** Test keys are registered for the suite-wide leak scan (suite-audit). */
+  private static KeyPair remembered(KeyPair pair) {
+    io.mailtrace.testkit.KeyMaterialRegistry.remember(pair.getPrivate());
+    return pair;
+  }
+
   private static KeyPair rsa() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
       g.initialize(2048);
-      return g.generateKeyPair();
+      return remembered(g.generateKeyPair());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -46,7 +52,7 @@ final class TestKeys {
 
   private static KeyPair ed25519() {
     try {
-      return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      return remembered(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

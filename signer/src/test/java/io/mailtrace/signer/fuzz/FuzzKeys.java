@@ -36,7 +36,9 @@ final class FuzzKeys {
       if (bits > 0) {
         g.initialize(bits);
       }
-      return g.generateKeyPair();
+      KeyPair pair = g.generateKeyPair();
+      io.mailtrace.testkit.KeyMaterialRegistry.remember(pair.getPrivate()); // for the suite-wide leak scan
+      return pair;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -63,7 +63,7 @@ class DkimRelayIT {
         .isEqualTo("READY");
     var g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
-    PrivateKey key = g.generateKeyPair().getPrivate();
+    PrivateKey key = io.mailtrace.testkit.KeyMaterialRegistry.remember(g.generateKeyPair().getPrivate());
     keyRecords = Map.of(DkimVerifiers.keyName(SELECTOR, DOMAIN), PemKeys.dnsTxtRecord(key));
     dkim = new DkimMessageSigner(vertx);
     port = Procs.freePort();

@@ -56,5 +56,6 @@ final class Procs {
     if (r.exit() != 0) {
       throw new IllegalStateException("openssl failed: " + r.output());
     }
+    io.mailtrace.testkit.KeyMaterialRegistry.rememberPem(java.nio.file.Files.readString(dir.resolve("key.pem")));
   }
 }

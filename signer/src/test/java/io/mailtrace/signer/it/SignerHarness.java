@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /** A real signer (Vert.x server, relay client, file journal, account store) for integration tests. */
 final class SignerHarness implements AutoCloseable {
@@ -41,9 +42,15 @@ final class SignerHarness implements AutoCloseable {
   final SignerConfig config;
 
   SignerHarness(Vertx vertx, Path dir, SignerConfig base, MessageSigner signer, SigningKeySource keys) throws Exception {
+    this(vertx, dir, base, signer, keys, UnaryOperator.identity());
+  }
+
+  /** With the journal config adjusted by {@code journalSetup} (e.g. fault-injecting segment files). */
+  SignerHarness(Vertx vertx, Path dir, SignerConfig base, MessageSigner signer, SigningKeySource keys,
+      UnaryOperator<JournalConfig> journalSetup) throws Exception {
     this.vertx = vertx;
     this.dir = dir;
-    this.journalConfig = JournalConfig.defaults(dir.resolve("journal"));
+    this.journalConfig = journalSetup.apply(JournalConfig.defaults(dir.resolve("journal")));
     this.journal = await(FileJournal.open(vertx, journalConfig, new SimpleMeterRegistry()));
     // light Argon2id parameters keep tests fast; production uses PasswordHasher.defaults()
     this.accounts = AccountStore.open(dir.resolve("accounts.tsv"), new PasswordHasher(4096, 1, 1));

@@ -76,6 +76,7 @@ class CustomDkimEndToEndIT {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
     KeyPair sharedPair = g.generateKeyPair();
+    io.mailtrace.testkit.KeyMaterialRegistry.remember(sharedPair.getPrivate());
     fx.bind.setTxt("shared1._domainkey.platform.example", BindServer.split255(
         "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(sharedPair.getPublic().getEncoded())));
     SigningKey shared = new SigningKey("platform.example", "shared1", DkimKind.SHARED, sharedPair.getPrivate());

@@ -42,7 +42,8 @@ class CustomKeySourceIT {
     fx = new KeyFixture(Clock.systemUTC(), "a.example");
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
-    shared = new SigningKey("platform.example", "shared1", DkimKind.SHARED, g.generateKeyPair().getPrivate());
+    shared = new SigningKey("platform.example", "shared1", DkimKind.SHARED,
+        io.mailtrace.testkit.KeyMaterialRegistry.remember(g.generateKeyPair().getPrivate()));
     sharedSource = (account, from) -> Future.succeededFuture(new Selection(List.of(shared), Optional.empty()));
     a = new CustomKeySource(fx.vertx, fx.store, fx.encryption, sharedSource, fx.workers, fx.config.cacheRefresh());
     b = new CustomKeySource(nodeB, new EsKeyStore(nodeB, fx.esUrl, fx.index), fx.encryption, sharedSource,

@@ -22,6 +22,7 @@ class DkimTxtRecordTest {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
     KeyPair kp = g.generateKeyPair();
+    io.mailtrace.testkit.KeyMaterialRegistry.remember(kp.getPrivate());
     key = (RSAPublicKey) kp.getPublic();
     spki = Base64.getEncoder().encodeToString(key.getEncoded());
   }

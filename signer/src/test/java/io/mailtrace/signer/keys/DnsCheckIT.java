@@ -51,7 +51,9 @@ class DnsCheckIT {
   static KeyPair rsa(int bits) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(bits);
-    return g.generateKeyPair();
+    KeyPair pair = g.generateKeyPair();
+    io.mailtrace.testkit.KeyMaterialRegistry.remember(pair.getPrivate());
+    return pair;
   }
 
   static String spki(KeyPair kp) {

@@ -156,7 +156,7 @@ public final class Fakes {
       try {
         var g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048); // placeholder: the fake signer never uses it
-        key = g.generateKeyPair().getPrivate();
+        key = io.mailtrace.testkit.KeyMaterialRegistry.remember(g.generateKeyPair().getPrivate());
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
