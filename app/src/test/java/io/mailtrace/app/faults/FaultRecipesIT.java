@@ -89,9 +89,9 @@ class FaultRecipesIT {
     progress(load, 30, "after Elasticsearch came back");
     Map<String, Submission> sent = load.stop();
     TraceOracle.Verdict v = rig.check(sent).assertHolds();
-    assertThat(sent.values()).as("no 250 between the first 452 and the end would mean no recovery")
+    assertThat(sent.values()).as("messages refused with 452 4.3.1 (journal cap)")
         .anyMatch(s -> s.outcome() == Outcome.REFUSED && s.replyStartsWith("452 4.3.1"));
-    assertThat(v.lost()).isZero();
+    assertThat(v.accepted()).as(v.summary()).isGreaterThanOrEqualTo(110);
   }
 
   @Test
