@@ -55,17 +55,17 @@ class FaultRecipesIT {
     rig = FaultRig.start(es, BASE, "kill", FaultRig.Options.defaults());
     LoadGenerator load = rig.load();
     for (int round = 1; round <= 3; round++) {
-      progress(load, 40, "before SIGKILL of the signer, round " + round);
+      progress(load, 25, "before SIGKILL of the signer, round " + round);
       rig.signer().kill();
       rig.signer().start();
-      progress(load, 40, "before SIGKILL of the ingest, round " + round);
+      progress(load, 25, "before SIGKILL of the ingest, round " + round);
       rig.ingest().kill();
       rig.ingest().start();
     }
     progress(load, 20, "after the last restart");
     Map<String, Submission> sent = load.stop();
     TraceOracle.Verdict v = rig.check(sent).assertHolds();
-    assertThat(v.accepted()).as(v.summary()).isGreaterThanOrEqualTo(260);
+    assertThat(v.accepted()).as(v.summary()).isGreaterThanOrEqualTo(170);
   }
 
   @Test
@@ -98,7 +98,7 @@ class FaultRecipesIT {
   void recipe10SigtermSignerThenIngestDuringLoad() throws Exception {
     rig = FaultRig.start(es, BASE, "term", FaultRig.Options.defaults());
     LoadGenerator load = rig.load();
-    progress(load, 60, "before SIGTERM of the signer");
+    progress(load, 40, "before SIGTERM of the signer");
     long logFrom = rig.signer().logSize();
     long noAnswerBefore = load.count(Outcome.NO_ANSWER);
     rig.signer().terminate(Duration.ofSeconds(90));
@@ -107,7 +107,7 @@ class FaultRecipesIT {
     // in-flight transactions finished (250) or were refused: none lost its reply
     assertThat(load.count(Outcome.NO_ANSWER)).as("transactions cut without a reply by SIGTERM").isEqualTo(noAnswerBefore);
     rig.signer().start();
-    progress(load, 60, "before SIGTERM of the ingest");
+    progress(load, 40, "before SIGTERM of the ingest");
     logFrom = rig.ingest().logSize();
     rig.ingest().terminate(Duration.ofSeconds(90));
     assertThat(rig.ingest().since(logFrom)).as("ingest log after SIGTERM").contains("stopped")

@@ -11,15 +11,16 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The long variant of the fault recipes ({@code bench/soak/run}): the {@link FaultRig} under SMTP
- * load for N minutes while faults repeat in a cycle (SIGKILL signer, SIGKILL ingest, Elasticsearch
- * stopped for a while, SIGTERM signer, SIGTERM ingest), then the {@link TraceOracle}. Prints the
+ * load for N minutes while faults repeat in a cycle (SIGKILL signer, SIGTERM signer, SIGKILL ingest,
+ * SIGTERM ingest, Elasticsearch stopped for a while), then the {@link TraceOracle}. Prints the
  * counts; exits 1 when anything was lost or the promise failed otherwise.
  *
  * <p>Arguments: {@code --minutes N} (10), {@code --sessions N} (4), {@code --rate N} messages/s (60),
  * {@code --pause S} seconds between faults (15).
  */
 public final class SoakMain {
-  private enum Fault { KILL_SIGNER, KILL_INGEST, ES_DOWN, TERM_SIGNER, TERM_INGEST }
+  /** In cycle order; the slowest (Elasticsearch restart) last, so short runs see the others. */
+  private enum Fault { KILL_SIGNER, TERM_SIGNER, KILL_INGEST, TERM_INGEST, ES_DOWN }
 
   private SoakMain() {}
 
