@@ -81,8 +81,11 @@ public final class FaultRig implements AutoCloseable {
   /** The jar the reactor packaged: {@code mailtrace.jar} (failsafe) or {@code app/target/mailtrace.jar}. */
   static Path jar() {
     String p = System.getProperty("mailtrace.jar");
+    String repo = System.getProperty("mailtrace.repo");
+    // failsafe sets mailtrace.jar; bench/soak sets both; elsewhere the working directory is app/
     Path jar = p != null && !p.isBlank() ? Path.of(p)
-        : Path.of(System.getProperty("mailtrace.repo", ".")).resolve("app/target/mailtrace.jar");
+        : repo != null && !repo.isBlank() ? Path.of(repo).resolve("app/target/mailtrace.jar")
+        : Path.of("target/mailtrace.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("the shaded jar is missing: " + jar.toAbsolutePath() + " (run the package phase)");
     }
