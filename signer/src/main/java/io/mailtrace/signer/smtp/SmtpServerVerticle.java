@@ -13,6 +13,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,8 @@ public final class SmtpServerVerticle extends VerticleBase {
   private final ConnectionLimiter limiter;
   private final Function<io.vertx.core.Vertx, NextHop> nextHopFactory;
   private final Set<SmtpSession> sessions = new HashSet<>();
+  /** Longest wait for in-flight transactions when stopping (below the app's 60 s stop budget). */
+  static final long DRAIN_TIMEOUT_SECONDS = 30;
   private NetServer server;
   private NextHop nextHop;
   private StartTls tls;
@@ -88,10 +91,18 @@ public final class SmtpServerVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /**
+   * Graceful stop: the listener stops accepting at once, each session finishes the transaction in
+   * progress and says 421 (see {@link SmtpSession#shutdown()}), connections still open after
+   * {@link #DRAIN_TIMEOUT_SECONDS} are closed; the next-hop pool closes last. The node closes the
+   * journal only after this completes, so a finishing transaction can still make its record durable.
+   */
   @Override
   public Future<?> stop() {
-    var closing = sessions.stream().map(SmtpSession::shutdown).toList();
-    return Future.join(closing).transform(x -> server.close()).transform(x -> nextHop.close());
+    // shutdown() (not close()) keeps accepted connections until their shutdownHandler closes them
+    return server.shutdown(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .transform(x -> Future.join(sessions.stream().map(SmtpSession::shutdown).toList()))
+        .transform(x -> nextHop.close());
   }
 
   private void accept(NetSocket socket, DeliveryPipeline pipeline) {
@@ -114,6 +125,7 @@ public final class SmtpServerVerticle extends VerticleBase {
       adapter.cancelTimer();
       session.connectionClosed();
     });
+    socket.shutdownHandler(v -> session.shutdown());
     socket.exceptionHandler(err -> log.debug("SMTP socket error from {}: {}", ip, err.toString()));
     session.start();
     adapter.touch();

@@ -10,6 +10,7 @@ import io.mailtrace.signer.relay.NextHopUnavailableException;
 import io.mailtrace.signer.smtp.InputFramer.DataProblem;
 import io.mailtrace.signer.smtp.InputFramer.Input;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -56,6 +57,10 @@ public final class SmtpSession {
   private boolean busy;
   private boolean closed;
   private boolean pumping;
+  /** The server is stopping: no new command is started once the step in progress ends. */
+  private boolean stopping;
+  /** Completed when the step in progress ends, while stopping. */
+  private Promise<Void> stepDone;
 
   public SmtpSession(
       SignerConfig config,
@@ -116,10 +121,21 @@ public final class SmtpSession {
     return finishAbandoned(new SmtpReply(421, "4.4.2", "Connection closed by client")).mapEmpty();
   }
 
-  /** The server is stopping. */
+  /**
+   * The server is stopping. A step in progress (a message past its final dot being signed, relayed
+   * and journaled) finishes first, so its client gets the real reply (250 or 4xx), never a cut
+   * connection; then 421. A transaction still receiving DATA is abandoned (recorded) with 421.
+   */
   public Future<Void> shutdown() {
     if (closed) {
       return Future.succeededFuture();
+    }
+    stopping = true;
+    if (busy) {
+      if (stepDone == null) {
+        stepDone = Promise.promise();
+      }
+      return stepDone.future().compose(v -> shutdown());
     }
     return finishAbandoned(SmtpReply.SHUTTING_DOWN).andThen(x -> shutdown(SmtpReply.SHUTTING_DOWN)).mapEmpty();
   }
@@ -154,7 +170,7 @@ public final class SmtpSession {
     }
     pumping = true;
     try {
-      while (!busy && !closed) {
+      while (!busy && !closed && !stopping) {
         Input in = framer.next();
         if (in == null) {
           return;
@@ -165,6 +181,14 @@ public final class SmtpSession {
           conn.pause();
           step.onComplete(x -> {
             busy = false;
+            if (stopping) {
+              Promise<Void> p = stepDone;
+              stepDone = null;
+              if (p != null) {
+                p.complete();
+              }
+              return;
+            }
             if (!closed) {
               conn.resume();
               pump();

@@ -325,6 +325,33 @@ class SmtpSessionTest {
   }
 
   @Test
+  void shutdownLetsTheTransactionInProgressFinishWithItsRealReplyThenSays421() {
+    authenticated();
+    journal.holding = true; // the record's fsync is still running when the server stops
+    send("MAIL FROM:<news@example.com>\r\nRCPT TO:<a@d.test>\r\nDATA\r\n");
+    assertThat(send(MESSAGE + ".\r\n")).isEmpty();
+    var stopped = session.shutdown();
+    assertThat(stopped.isComplete()).isFalse();
+    assertThat(conn.closed).isFalse();
+    // a command pipelined behind the final dot is not started any more
+    session.receive("MAIL FROM:<news@example.com>\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    journal.release();
+    assertThat(stopped.isComplete()).isTrue();
+    assertThat(conn.take()).startsWith("250 2.0.0 Ok: relayed, trace id " + journal.records.get(0).id())
+        .endsWith("\r\n421 4.3.2 Service shutting down, closing connection\r\n");
+    assertThat(conn.closed).isTrue();
+    assertThat(journal.records).hasSize(1);
+  }
+
+  @Test
+  void shutdownBetweenTransactionsSays421AtOnce() {
+    authenticated();
+    assertThat(session.shutdown().isComplete()).isTrue();
+    assertThat(conn.take()).isEqualTo("421 4.3.2 Service shutting down, closing connection\r\n");
+    assertThat(conn.closed).isTrue();
+  }
+
+  @Test
   void commandTimeoutIs421() {
     send("EHLO c\r\n");
     session.timeout();

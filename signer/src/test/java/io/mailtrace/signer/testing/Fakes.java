@@ -112,6 +112,9 @@ public final class Fakes {
   public static final class Journal implements TraceJournal {
     public final List<TraceRecord> records = new ArrayList<>();
     public RuntimeException failWith;
+    /** While set, appends stay pending until {@link #release()} (a slow fsync). */
+    public boolean holding;
+    private final List<io.vertx.core.Promise<Void>> held = new ArrayList<>();
 
     @Override
     public Future<Void> append(TraceRecord record) {
@@ -119,7 +122,20 @@ public final class Fakes {
         return Future.failedFuture(failWith);
       }
       records.add(record);
+      if (holding) {
+        io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+        held.add(p);
+        return p.future();
+      }
       return Future.succeededFuture();
+    }
+
+    /** Completes the held appends. */
+    public void release() {
+      holding = false;
+      List<io.vertx.core.Promise<Void>> ps = new ArrayList<>(held);
+      held.clear();
+      ps.forEach(io.vertx.core.Promise::complete);
     }
 
     public static JournalFullException full() {
