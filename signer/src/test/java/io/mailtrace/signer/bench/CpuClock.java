@@ -31,7 +31,13 @@ final class CpuClock {
     return f == null ? 0 : (f[2] + f[3]) * MS_PER_TICK;
   }
 
-  /** CPU ms of this JVM's threads, summed by {@link #group} of the thread name. */
+  /** Suffix of the keys of {@link #threadGroupsMs} that hold the kernel (system) part. */
+  static final String KERNEL = ":kernel";
+
+  /**
+   * CPU ms of this JVM's threads, summed by {@link #group} of the thread name; the key with
+   * {@link #KERNEL} appended holds the part spent in the kernel (syscalls: socket I/O, fsync).
+   */
   static Map<String, Double> threadGroupsMs() {
     Map<String, Double> out = new TreeMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
@@ -41,6 +47,7 @@ final class CpuClock {
           long[] f = stat(t.resolve("stat"));
           if (f != null) {
             out.merge(group(comm), (f[0] + f[1]) * MS_PER_TICK, Double::sum);
+            out.merge(group(comm) + KERNEL, f[1] * MS_PER_TICK, Double::sum);
           }
         } catch (IOException gone) {
           // the thread ended meanwhile

@@ -282,9 +282,10 @@ public final class RelayBench {
       out.printf(Locale.ROOT, "  ratio signer / direct          : %8.2f%n", v.rate() / d.rate());
       StringBuilder threads = new StringBuilder();
       v.signerThreadsMs().entrySet().stream()
-          .filter(t -> t.getValue() / v.messages() >= 0.0005)
+          .filter(t -> !t.getKey().endsWith(CpuClock.KERNEL) && t.getValue() / v.messages() >= 0.0005)
           .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-          .forEach(t -> threads.append(String.format(Locale.ROOT, "%s%s %.3f", threads.length() == 0 ? "" : ", ", t.getKey(), v.perMsg(t.getValue()))));
+          .forEach(t -> threads.append(String.format(Locale.ROOT, "%s%s %.3f [kernel %.3f]", threads.length() == 0 ? "" : ", ",
+              t.getKey(), v.perMsg(t.getValue()), v.perMsg(v.signerThreadsMs().getOrDefault(t.getKey() + CpuClock.KERNEL, 0.0)))));
       out.printf(Locale.ROOT, "  CPU ms per message             : signer %.3f (%s), source %.3f, sink %.3f; total %.3f%n",
           v.perMsg(v.signerMs()), threads, v.perMsg(v.sourceMs()), v.perMsg(v.sinkMs()), v.totalMsPerMsg());
       out.printf(Locale.ROOT, "  RSA share of that CPU          : %8.2f = %.3f ms RSA / %.3f ms (the ratio the cores allow when they do nothing else)%n",
