@@ -94,24 +94,41 @@ final class RelayConnection {
     return expect(timeout);
   }
 
+  /**
+   * The message as DATA content: a dot doubled at each line start, a final CRLF when missing, then
+   * the {@code .} line. Copies runs between stuffed dots in bulk (this runs on the event loop for
+   * every message).
+   */
   static byte[] dotStuff(byte[] m) {
-    var out = new java.io.ByteArrayOutputStream(m.length + 64);
-    boolean lineStart = true;
-    for (byte b : m) {
-      if (lineStart && b == '.') {
-        out.write('.');
+    int dots = 0;
+    for (int i = 0; i < m.length; i++) {
+      if (m[i] == '.' && (i == 0 || m[i - 1] == '\n')) {
+        dots++;
       }
-      out.write(b);
-      lineStart = b == '\n';
     }
-    if (m.length > 0 && !(m.length >= 2 && m[m.length - 2] == '\r' && m[m.length - 1] == '\n')) {
-      out.write('\r');
-      out.write('\n');
+    boolean addCrlf = m.length > 0 && !(m.length >= 2 && m[m.length - 2] == '\r' && m[m.length - 1] == '\n');
+    byte[] out = new byte[m.length + dots + (addCrlf ? 2 : 0) + 3];
+    int o = 0;
+    int from = 0;
+    for (int i = 0; dots > 0 && i < m.length; i++) {
+      if (m[i] == '.' && (i == 0 || m[i - 1] == '\n')) {
+        System.arraycopy(m, from, out, o, i - from);
+        o += i - from;
+        out[o++] = '.';
+        from = i; // the original dot follows with the next run
+        dots--;
+      }
     }
-    out.write('.');
-    out.write('\r');
-    out.write('\n');
-    return out.toByteArray();
+    System.arraycopy(m, from, out, o, m.length - from);
+    o += m.length - from;
+    if (addCrlf) {
+      out[o++] = '\r';
+      out[o++] = '\n';
+    }
+    out[o++] = '.';
+    out[o++] = '\r';
+    out[o] = '\n';
+    return out;
   }
 
   Future<Void> upgradeToTls() {

@@ -136,22 +136,46 @@ public final class SmtpServerVerticle extends VerticleBase {
     private final NetSocket socket;
     private SmtpSession session;
     private long timer = -1;
+    private long deadline;
+    private long firesAt;
     private boolean paused;
 
     SocketAdapter(NetSocket socket) {
       this.socket = socket;
     }
 
-    /** Restarts the idle timer (command or data timeout, depending on the session's mode). */
+    /**
+     * Restarts the idle timeout (command or data, depending on the session's mode). Called for every
+     * read, so it only moves a deadline; the one armed timer re-arms itself for the remaining time
+     * when it fires early (a timer set and cancelled per read costs more than the read's work).
+     */
     void touch() {
-      cancelTimer();
       if (paused) {
-        return; // the server is working; the client is not idle
+        return; // the server is working; the client is not idle (resume() touches again)
       }
       long ms = (session != null && session.inData() ? config.limits().dataTimeout() : config.limits().commandTimeout()).toMillis();
-      timer = vertx.setTimer(ms, t -> {
+      deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+      if (timer >= 0 && firesAt - deadline > 0) {
+        cancelTimer(); // a shorter timeout than the armed one (data mode ended): re-arm
+      }
+      if (timer < 0) {
+        arm(ms);
+      }
+    }
+
+    private void arm(long ms) {
+      firesAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, ms));
+      timer = vertx.setTimer(Math.max(1, ms), t -> {
         timer = -1;
-        session.timeout();
+        if (paused || session == null || session.closed()) {
+          return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          arm(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        } else {
+          session.timeout();
+        }
       });
     }
 
@@ -174,8 +198,7 @@ public final class SmtpServerVerticle extends VerticleBase {
 
     @Override
     public void pause() {
-      paused = true;
-      cancelTimer();
+      paused = true; // the armed timer stays and does nothing while paused
       socket.pause();
     }
 
