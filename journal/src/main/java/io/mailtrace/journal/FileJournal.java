@@ -48,6 +48,8 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
   private final FileLock lock;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final AtomicLong usedBytes = new AtomicLong();
+  private static final long MEASURE_INTERVAL_NANOS = 200_000_000L;
+  private volatile long lastMeasured = System.nanoTime() - MEASURE_INTERVAL_NANOS;
   private final Thread writer;
   private final Counter appended;
   private final Counter refusedFull;
@@ -147,6 +149,25 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
     return appendLine(line);
   }
 
+  @Override
+  public boolean nearlyFull() {
+    // Room for about a hundred typical records, or a sixteenth of a small cap.
+    long headroom = Math.min(256 * 1024, config.maxTotalBytes() / 16);
+    if (usedBytes.get() + headroom <= config.maxTotalBytes()) {
+      return false;
+    }
+    long now = System.nanoTime();
+    if (now - lastMeasured > MEASURE_INTERVAL_NANOS) {
+      // Nothing is appended while we answer "full", so look for segments ingest has freed
+      // (a directory listing, at most a few times a second).
+      lastMeasured = now;
+      synchronized (this) {
+        measure();
+      }
+    }
+    return usedBytes.get() + headroom > config.maxTotalBytes();
+  }
+
   /** Appends one already-encoded line (must end with a newline). Package-private for tests. */
   Future<Void> appendLine(byte[] line) {
     if (closed) {
@@ -171,17 +192,22 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
     }
     synchronized (this) {
       // Ingest may have deleted acknowledged segments since we last looked.
-      try {
-        long onDisk = Segments.totalBytes(dir);
-        long queued = 0;
-        for (Pending p : queue) {
-          queued += p.line.length;
-        }
-        usedBytes.set(onDisk + queued);
-      } catch (IOException e) {
-        LOG.warn("journal: could not measure {}: {}", dir, e.toString());
-      }
+      measure();
       return tryReserve(n);
+    }
+  }
+
+  /** Bytes on disk plus queued lines; call holding this monitor. */
+  private void measure() {
+    try {
+      long onDisk = Segments.totalBytes(dir);
+      long queued = 0;
+      for (Pending p : queue) {
+        queued += p.line.length;
+      }
+      usedBytes.set(onDisk + queued);
+    } catch (IOException e) {
+      LOG.warn("journal: could not measure {}: {}", dir, e.toString());
     }
   }
 

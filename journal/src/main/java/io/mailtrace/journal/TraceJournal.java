@@ -14,4 +14,14 @@ import io.vertx.core.Future;
  */
 public interface TraceJournal {
   Future<Void> append(TraceRecord record);
+
+  /**
+   * Whether the journal is so close to its cap that the next records may not fit. The signer asks
+   * before it opens a transaction, so it can answer 452 4.3.1 at MAIL instead of relaying a
+   * message whose record then could not be written (the client would retry and the recipient get
+   * it twice). Advisory: {@link #append} stays the authority.
+   */
+  default boolean nearlyFull() {
+    return false;
+  }
 }

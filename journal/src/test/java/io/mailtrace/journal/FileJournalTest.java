@@ -107,6 +107,7 @@ class FileJournalTest {
   void fullJournalRefusesAtOnceAndAcceptsAgainAfterAcknowledgedSegmentsAreDeleted() throws Exception {
     JournalConfig config = JournalConfig.defaults(dir).withSegmentBytes(4096).withMaxTotalBytes(16384);
     try (FileJournal journal = FileJournal.open(config, new SimpleMeterRegistry())) {
+      assertThat(journal.nearlyFull()).isFalse();
       Throwable refused = null;
       int written = 0;
       for (int i = 0; i < 1000 && refused == null; i++) {
@@ -117,6 +118,7 @@ class FileJournalTest {
       }
       assertThat(refused).isInstanceOf(JournalFullException.class).hasMessageContaining("full");
       assertThat(written).isGreaterThan(10);
+      assertThat(journal.nearlyFull()).as("full journal says so before an append is tried").isTrue();
       assertThat(failureOf(journal.append(Records.record(5000)))).isInstanceOf(JournalFullException.class);
 
       JournalReader reader = new JournalReader(config);
@@ -124,6 +126,12 @@ class FileJournalTest {
       assertThat(all).hasSize(written);
       reader.deleteAcknowledged(all.get(all.size() - 1).next());
       reader.close();
+      // Freed by the reader (another process in production): seen without an append.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (journal.nearlyFull() && System.nanoTime() < deadline) {
+        Thread.onSpinWait(); // re-measures at most every 200 ms
+      }
+      assertThat(journal.nearlyFull()).isFalse();
 
       assertThat(failureOf(journal.append(Records.record(5001)))).isNull();
     }

@@ -89,6 +89,13 @@ class KeyLeakScannerTest {
     assertThat(clean.reportFiles()).isEqualTo(1);
     assertThat(clean.leaks()).isEmpty();
 
+    // Key files a test wrote for the service to load are where keys belong.
+    Files.createDirectories(target.resolve("dev-it/secrets"));
+    Files.writeString(target.resolve("dev-it/secrets/dkim-shared.pem"), pem(RSA, 64));
+    Files.writeString(target.resolve("dev-it/secrets/tls.key"), pem(ED, 64));
+    assertThat(scanner().scan(List.of(target), null).leaks()).isEmpty();
+    assertThat(scanner().scan(List.of(target), null).keyFiles()).isEqualTo(2);
+
     Files.writeString(target.resolve("surefire-reports/x-output.txt"), "12:00 INFO loaded " + Base64.getEncoder().encodeToString(RSA.getEncoded()));
     Files.writeString(target.resolve("node.log"), pem(ED, 64));
     KeyLeakScanner.Result dirty = scanner().scan(List.of(target), null);

@@ -34,8 +34,8 @@ class SuiteKeyLeakAuditTest {
     KeyLeakScanner.Result r = new KeyLeakScanner(fingerprints).scan(roots, self);
     Assumptions.assumeTrue(r.reportFiles() > 0,
         "no test reports under " + repo + "/*/target: run after the suite (mvn verify), not alone");
-    System.out.printf("key-leak audit: %d files (%d test reports) scanned for PEM blocks and %d fingerprints of registered keys%n",
-        r.filesScanned(), r.reportFiles(), fingerprints.size());
+    System.out.printf("key-leak audit: %d files (%d test reports) scanned for PEM blocks and %d fingerprints of registered keys; %d key files (.pem/.key) not scanned%n",
+        r.filesScanned(), r.reportFiles(), fingerprints.size(), r.keyFiles());
     r.notes().forEach(n -> System.out.println("key-leak audit: " + n));
     assertThat(r.leaks()).as("private-key material in test output").isEmpty();
   }

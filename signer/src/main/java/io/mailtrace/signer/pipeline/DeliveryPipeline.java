@@ -22,4 +22,9 @@ public interface DeliveryPipeline {
    * for an aborted session, the reason) and becomes the status reason.
    */
   Future<SmtpReply> refuse(Transaction tx, SmtpReply refusal, long sizeBytes);
+
+  /** False when the trace journal has no room for another transaction (see TraceJournal#nearlyFull). */
+  default boolean canTrace() {
+    return true;
+  }
 }

@@ -112,6 +112,11 @@ public final class SigningPipeline implements DeliveryPipeline {
     return refuse(tx, null, refusal, sizeBytes);
   }
 
+  @Override
+  public boolean canTrace() {
+    return !journal.nearlyFull();
+  }
+
   private Future<SmtpReply> refuse(Transaction tx, MessageSummary headers, SmtpReply refusal, long sizeBytes) {
     tx.releaseRelay();
     return append(record(tx, headers, null, refusal, false, sizeBytes), refusal);

@@ -537,6 +537,11 @@ public final class SmtpSession {
     if (!senderDomain.equals(a.domain())) {
       return pipeline.refuse(t, wrongDomain, 0);
     }
+    if (!pipeline.canTrace()) {
+      // Refuse before relaying: a message the next hop took but we could not trace would be
+      // answered 452 and sent again by the client. No record either: there is no room for one.
+      return done(SmtpReply.JOURNAL_FULL);
+    }
     return nextHop.begin(sender, eightBit)
         .map(relay -> {
           if (!relay.mailReply().positive()) {

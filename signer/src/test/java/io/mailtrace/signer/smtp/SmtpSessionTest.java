@@ -309,6 +309,17 @@ class SmtpSessionTest {
   }
 
   @Test
+  void aNearlyFullJournalRefusesAtMailBeforeAnythingIsRelayed() {
+    authenticated();
+    journal.nearlyFull = true;
+    assertThat(send("MAIL FROM:<news@example.com>\r\n")).isEqualTo("452 4.3.1 Trace journal full, try again later\r\n");
+    assertThat(send("RCPT TO:<a@d.test>\r\n")).isEqualTo("503 5.5.1 Need MAIL command first\r\n");
+    assertThat(hop.delivered).isEmpty();
+    journal.nearlyFull = false;
+    assertThat(send("MAIL FROM:<news@example.com>\r\n")).isEqualTo("250 2.1.0 Sender ok\r\n");
+  }
+
+  @Test
   void stallMidDataTimesOutWith421AndRecordsTheAbortedAttempt() {
     authenticated();
     send("MAIL FROM:<news@example.com>\r\nRCPT TO:<a@d.test>\r\nDATA\r\n");

@@ -112,6 +112,8 @@ public final class Fakes {
   public static final class Journal implements TraceJournal {
     public final List<TraceRecord> records = new ArrayList<>();
     public RuntimeException failWith;
+    /** What {@link #nearlyFull()} answers. */
+    public boolean nearlyFull;
     /** While set, appends stay pending until {@link #release()} (a slow fsync). */
     public boolean holding;
     private final List<io.vertx.core.Promise<Void>> held = new ArrayList<>();
@@ -128,6 +130,11 @@ public final class Fakes {
         return p.future();
       }
       return Future.succeededFuture();
+    }
+
+    @Override
+    public boolean nearlyFull() {
+      return nearlyFull;
     }
 
     /** Completes the held appends. */
