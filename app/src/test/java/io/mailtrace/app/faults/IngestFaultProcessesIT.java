@@ -207,6 +207,8 @@ class IngestFaultProcessesIT {
           .anyMatch(l -> l.contains(" WARN ") && l.contains("cluster_block_exception") && l.contains("index write")));
       progress(load, 60, "while the index is write-blocked (the journal takes them)");
       assertThat(rig.oracle().lagIsZero()).as("ingest lag zero while the index is blocked").isFalse();
+      // a bulk sent before the block may be answered after it: that is no sign the block lifted
+      assertThat(rig.ingest().since(logFrom)).as("ingest log while the index is blocked").doesNotContain("accepts writes again");
     } finally {
       setting(index, "{\"index.blocks.write\":null}");
     }
