@@ -81,7 +81,7 @@ public final class FaultRig implements AutoCloseable {
     this.smtpPort = LocalElasticsearch.freePort();
     this.config = writeConfig();
     Path jar = jar();
-    addAccount(jar, config);
+    addAccount();
     this.signer = new MailtraceProcess(jar, config, "signer", dir.resolve("signer.log"));
     this.ingest = new MailtraceProcess(jar, config, "ingest", dir.resolve("ingest.log"));
   }
@@ -144,7 +144,7 @@ public final class FaultRig implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-jar", jar().toString()));
     command.addAll(List.of(args));
-    Path log = Files.createTempFile(dir, "cli-", ".log");
+    Path log = Files.createTempFile(dir, (args.length > 0 ? args[0] : "cli") + "-", ".log");
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(2, TimeUnit.MINUTES)) {
       p.destroyForcibly();
@@ -246,14 +246,10 @@ public final class FaultRig implements AutoCloseable {
     return config;
   }
 
-  private void addAccount(Path jar, Path config) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Path log = dir.resolve("account.log");
-    Process p = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "account", "add", SENDER, "--config", config.toString()))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IllegalStateException("mailtrace account add failed: " + Files.readString(log));
+  private void addAccount() throws Exception {
+    CliResult r = cli("account", "add", SENDER, "--config", config.toString());
+    if (r.exitCode() != 0) {
+      throw new IllegalStateException("mailtrace account add failed: " + r.output());
     }
   }
 
