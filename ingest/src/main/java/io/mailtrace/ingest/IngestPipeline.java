@@ -68,6 +68,9 @@ final class IngestPipeline {
   private final Set<Long> timers = new HashSet<>();
   private double meanLineBytes = 1024;
   private String lastBlockReason;
+  /** Bulk requests sent so far, and the number of the latest one answered with a block. */
+  private long sentBulks;
+  private long lastBlockedSend;
 
   /** One journal line prepared for a bulk request (or already known to be bad). */
   static final class Item {
@@ -283,6 +286,7 @@ final class IngestPipeline {
     for (Item i : items) {
       body.appendBytes(i.bulkLines);
     }
+    long sent = ++sentBulks;
     store.bulk(body, items.size()).onComplete(ar -> {
       if (ar.failed()) {
         metrics.batchRetries.increment();
@@ -291,12 +295,13 @@ final class IngestPipeline {
         }
         retryLater(items, attempt);
       } else {
-        onBulkResponse(items, attempt, ar.result());
+        onBulkResponse(items, attempt, ar.result(), sent);
       }
     });
   }
 
-  private void onBulkResponse(List<Item> items, int attempt, TraceStore.BulkResponse response) {
+  /** {@code sent}: the number of the request this answers (see {@link #sentBulks}). */
+  private void onBulkResponse(List<Item> items, int attempt, TraceStore.BulkResponse response, long sent) {
     int status = response.status();
     if (status == 413 || status == 400) {
       // Too large, or a body Elasticsearch could not parse as a whole: halve until the culprit is alone.
@@ -311,7 +316,7 @@ final class IngestPipeline {
     }
     if (status < 200 || status >= 300) {
       if (isBlock(response.body())) {
-        noteBlocked(items.size(), abbreviate(response.body()), attempt);
+        noteBlocked(items.size(), abbreviate(response.body()), attempt, sent);
       }
       metrics.batchRetries.increment();
       if (attempt % 10 == 0) {
@@ -356,8 +361,10 @@ final class IngestPipeline {
       deadLetter(dead, letters, 0);
     }
     if (blockedItems > 0) {
-      noteBlocked(blockedItems, blockReason, attempt);
-    } else if (retry.size() < items.size() && metrics.blocked.getAndSet(0) != 0) {
+      noteBlocked(blockedItems, blockReason, attempt, sent);
+    } else if (retry.size() < items.size() && sent > lastBlockedSend && metrics.blocked.getAndSet(0) != 0) {
+      // only a request sent after the last blocked one proves the block lifted: with several
+      // bulks in flight, one sent before the block may be answered (created) after it
       LOG.info("ingest: Elasticsearch accepts writes again (block lifted); the held records are being indexed");
     }
     if (!retry.isEmpty()) {
@@ -375,7 +382,8 @@ final class IngestPipeline {
    * A write block (index.blocks.write, read_only_allow_delete after the flood-stage watermark) is
    * an operator problem that retrying alone never ends: alert loudly, hold and retry the records.
    */
-  private void noteBlocked(int count, String reason, int attempt) {
+  private void noteBlocked(int count, String reason, int attempt, long sent) {
+    lastBlockedSend = Math.max(lastBlockedSend, sent);
     boolean news = metrics.blocked.getAndSet(1) == 0 || !java.util.Objects.equals(reason, lastBlockReason);
     lastBlockReason = reason;
     if (news || attempt % 10 == 0) {

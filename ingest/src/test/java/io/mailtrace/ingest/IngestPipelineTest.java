@@ -237,4 +237,35 @@ class IngestPipelineTest {
     assertThat(registry.get("mailtrace.ingest.blocked").gauge().value()).isZero();
     assertThat(dir.resolve("dead-letters.ndjson")).doesNotExist();
   }
+
+  @Test
+  void aBulkSentBeforeTheBlockAndAnsweredCreatedAfterItDoesNotLowerTheBlockedGauge() throws Exception {
+    journal(150); // two batches in flight: 100 records, then 50
+    ScriptedStore store = new ScriptedStore();
+    Promise<TraceStore.BulkResponse> early = Promise.promise();
+    List<Double> gaugeAfterStaleSuccess = Collections.synchronizedList(new ArrayList<>());
+    List<Double> indexedAfterStaleSuccess = Collections.synchronizedList(new ArrayList<>());
+    store.script = ids -> {
+      if (store.calls.size() == 1) {
+        return early.future(); // processed before the block, its answer arrives after the next one's
+      }
+      if (store.calls.size() == 2) {
+        List<String> first = store.calls.get(0);
+        vertx.setTimer(50, t -> {
+          early.complete(all(first, 201, null).result());
+          // read at once: a later retry of the blocked batch would set the gauge again
+          indexedAfterStaleSuccess.add(counter("mailtrace.ingest.indexed"));
+          gaugeAfterStaleSuccess.add(registry.get("mailtrace.ingest.blocked").gauge().value());
+        });
+      }
+      return gaugeAfterStaleSuccess.isEmpty() ? all(ids, 403, "cluster_block_exception") : all(ids, 201, null);
+    };
+    deploy(store);
+    JournalPosition end = end();
+    Await.until(Duration.ofSeconds(30), "all acknowledged", () -> checkpoint().equals(end));
+    assertThat(indexedAfterStaleSuccess).as("the early batch resolved when its answer came").containsExactly(100.0);
+    assertThat(gaugeAfterStaleSuccess).as("gauge after a success of a bulk sent before the block").containsExactly(1.0);
+    assertThat(registry.get("mailtrace.ingest.blocked").gauge().value()).as("gauge once a later bulk succeeded").isZero();
+    assertThat(counter("mailtrace.ingest.indexed")).isEqualTo(150);
+  }
 }

@@ -37,7 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request, answer 429 for some items (those items are withheld from Elasticsearch, the rest are
  * forwarded and the two answers merged in request order, as Elasticsearch itself would answer),
  * or forward the request, read Elasticsearch's answer and then reset the client connection (the
- * answer is lost after the work was done). Every other request passes through unchanged.
+ * answer is lost after the work was done), or forward it with some items' {@code client_ip} replaced
+ * by a value that is not an IP address (a mapping conflict Elasticsearch refuses with a 400 for
+ * those items only). Every other request passes through unchanged.
  *
  * <p>Every {@code _bulk} request is recorded with its arrival time and the {@code _id}s it
  * carried, so a test can check what was re-sent and when. Thread per connection (blocking I/O);
@@ -47,14 +49,17 @@ public final class FaultProxy implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the proxy does with one bulk request. */
-  public enum Kind { PASS, REJECT_REQUEST_429, REJECT_ITEMS_429, CUT_AFTER_FORWARD }
+  public enum Kind { PASS, REJECT_REQUEST_429, REJECT_ITEMS_429, CUT_AFTER_FORWARD, CORRUPT_ITEMS }
+
+  /** The {@code client_ip} {@link Kind#CORRUPT_ITEMS} writes into the chosen items' sources. */
+  public static final String CORRUPT_CLIENT_IP = "not-an-ip-address";
 
   /**
    * A verdict for one bulk request.
    *
    * @param kind what to do
    * @param rejectedItems indices (0-based, in request order) of the items answered 429 (only for
-   *     {@link Kind#REJECT_ITEMS_429})
+   *     {@link Kind#REJECT_ITEMS_429}) or corrupted (only for {@link Kind#CORRUPT_ITEMS})
    */
   public record Decision(Kind kind, Set<Integer> rejectedItems) {
     public static final Decision PASS = new Decision(Kind.PASS, Set.of());
@@ -63,6 +68,11 @@ public final class FaultProxy implements AutoCloseable {
 
     public static Decision rejectItems(Set<Integer> indices) {
       return indices.isEmpty() ? PASS : new Decision(Kind.REJECT_ITEMS_429, Set.copyOf(indices));
+    }
+
+    /** Forwards the request with these items' {@code client_ip} set to {@link #CORRUPT_CLIENT_IP}. */
+    public static Decision corruptItems(Set<Integer> indices) {
+      return indices.isEmpty() ? PASS : new Decision(Kind.CORRUPT_ITEMS, Set.copyOf(indices));
     }
   }
 
@@ -206,6 +216,24 @@ public final class FaultProxy implements AutoCloseable {
         socket.setSoLinger(true, 0); // ... and the answer is lost: RST instead of a response
         socket.close();
         return false;
+      }
+      case CORRUPT_ITEMS -> {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int i = 0; i < actions.size(); i++) {
+          byte[][] a = actions.get(i);
+          for (int l = 0; l < a.length; l++) {
+            byte[] line = a[l];
+            if (l == 1 && d.rejectedItems().contains(i)) {
+              ObjectNode source = (ObjectNode) JSON.readTree(line);
+              source.put("client_ip", CORRUPT_CLIENT_IP);
+              line = JSON.writeValueAsBytes(source);
+            }
+            body.write(line);
+            body.write('\n');
+          }
+        }
+        HttpResponse<byte[]> r = forward("POST", req.path, ct, body.toByteArray());
+        write(out, r.statusCode(), r.headers().firstValue("content-type").orElse("application/json"), r.body());
       }
       case REJECT_ITEMS_429 -> {
         ByteArrayOutputStream kept = new ByteArrayOutputStream();

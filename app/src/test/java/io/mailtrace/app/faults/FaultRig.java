@@ -1,12 +1,14 @@
 package io.mailtrace.app.faults;
 
 import io.mailtrace.devstack.LocalElasticsearch;
+import io.mailtrace.testkit.FaultProxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -18,25 +20,44 @@ import java.util.concurrent.TimeUnit;
  * ingest process launched from the shaded jar ({@code mailtrace run --roles signer|ingest}) with a
  * generated YAML config, sharing one journal directory. Messages come from a {@link LoadGenerator}
  * over trusted-network relay (the envelope sender names the account, created with
- * {@code mailtrace account add}); {@link #check} is the {@link TraceOracle}.
+ * {@code mailtrace account add}); {@link #check} is the {@link TraceOracle}. With
+ * {@link Options#withFaultProxy()} both processes reach Elasticsearch through a {@link FaultProxy}
+ * (only {@code _bulk} requests, i.e. the ingest's, are subject to its rule; the signer's key reads
+ * pass through), while the oracle reads Elasticsearch directly.
  */
 public final class FaultRig implements AutoCloseable {
   public static final String SENDER = "sender@example.com";
 
-  /** What a recipe may tune; sizes and durations in the config file's syntax. */
-  public record Options(String journalMaxSize, String journalSegmentSize, int sessions, int ratePerSecond) {
+  /**
+   * What a recipe may tune; sizes and durations in the config file's syntax.
+   *
+   * @param faultProxy the processes reach Elasticsearch through a {@link FaultProxy} (see {@link #faultProxy()})
+   */
+  public record Options(String journalMaxSize, String journalSegmentSize, int sessions, int ratePerSecond, boolean faultProxy) {
+    public Options(String journalMaxSize, String journalSegmentSize, int sessions, int ratePerSecond) {
+      this(journalMaxSize, journalSegmentSize, sessions, ratePerSecond, false);
+    }
+
     public static Options defaults() {
       return new Options("256MB", "1MB", 4, 60);
     }
 
     public Options withJournal(String maxSize, String segmentSize) {
-      return new Options(maxSize, segmentSize, sessions, ratePerSecond);
+      return new Options(maxSize, segmentSize, sessions, ratePerSecond, faultProxy);
     }
 
     public Options withLoad(int sessionCount, int rate) {
-      return new Options(journalMaxSize, journalSegmentSize, sessionCount, rate);
+      return new Options(journalMaxSize, journalSegmentSize, sessionCount, rate, faultProxy);
+    }
+
+    /** Puts a {@link FaultProxy} between the processes and Elasticsearch (the oracle still reads Elasticsearch directly). */
+    public Options withFaultProxy() {
+      return new Options(journalMaxSize, journalSegmentSize, sessions, ratePerSecond, true);
     }
   }
+
+  /** What one {@code mailtrace} command printed and its exit code. */
+  public record CliResult(int exitCode, String output) {}
 
   private final LocalElasticsearch es;
   private final Path dir;
@@ -46,6 +67,9 @@ public final class FaultRig implements AutoCloseable {
   private final int smtpPort;
   private final MailtraceProcess signer;
   private final MailtraceProcess ingest;
+  private final FaultProxy proxy;
+  private final Path config;
+  private int loads;
 
   private FaultRig(LocalElasticsearch es, Path dir, String tag, Options options) throws Exception {
     this.es = es;
@@ -53,10 +77,11 @@ public final class FaultRig implements AutoCloseable {
     this.tag = tag;
     this.options = options;
     this.sink = new NextHopSink();
+    this.proxy = options.faultProxy() ? FaultProxy.start(es.url()) : null;
     this.smtpPort = LocalElasticsearch.freePort();
-    Path config = writeConfig();
+    this.config = writeConfig();
     Path jar = jar();
-    addAccount(jar, config);
+    addAccount();
     this.signer = new MailtraceProcess(jar, config, "signer", dir.resolve("signer.log"));
     this.ingest = new MailtraceProcess(jar, config, "ingest", dir.resolve("ingest.log"));
   }
@@ -93,11 +118,39 @@ public final class FaultRig implements AutoCloseable {
   }
 
   public LoadGenerator load() {
-    return new LoadGenerator(smtpPort, tag, SENDER, options.sessions(), options.ratePerSecond());
+    return load(options.sessions(), options.ratePerSecond());
   }
 
-  public LoadGenerator load(int sessions, int ratePerSecond) {
-    return new LoadGenerator(smtpPort, tag, SENDER, sessions, ratePerSecond);
+  /** A new load; each load of the rig numbers its Message-IDs in a range of its own. */
+  public synchronized LoadGenerator load(int sessions, int ratePerSecond) {
+    return new LoadGenerator(smtpPort, tag, SENDER, sessions, ratePerSecond, 1_000_000L * loads++);
+  }
+
+  /** The proxy the processes reach Elasticsearch through ({@link Options#withFaultProxy()}). */
+  public FaultProxy faultProxy() {
+    if (proxy == null) {
+      throw new IllegalStateException("this rig has no fault proxy (Options.withFaultProxy())");
+    }
+    return proxy;
+  }
+
+  /** The generated {@code mailtrace.yaml} both processes run with. */
+  public Path configFile() {
+    return config;
+  }
+
+  /** Runs {@code mailtrace <args>} (a short-lived command of the shaded jar) and waits for it. */
+  public CliResult cli(String... args) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-jar", jar().toString()));
+    command.addAll(List.of(args));
+    Path log = Files.createTempFile(dir, (args.length > 0 ? args[0] : "cli") + "-", ".log");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("mailtrace " + String.join(" ", args) + " did not finish within 2 minutes: " + Files.readString(log));
+    }
+    return new CliResult(p.exitValue(), Files.readString(log));
   }
 
   public MailtraceProcess signer() {
@@ -153,7 +206,7 @@ public final class FaultRig implements AutoCloseable {
         "  name: fault-rig",
         "data_dir: \"" + dir + "\"",
         "elasticsearch:",
-        "  url: \"" + es.url() + "\"",
+        "  url: \"" + (proxy != null ? proxy.url() : es.url()) + "\"",
         "  request_timeout: 10s",
         "signer:",
         "  listen:",
@@ -193,14 +246,10 @@ public final class FaultRig implements AutoCloseable {
     return config;
   }
 
-  private void addAccount(Path jar, Path config) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Path log = dir.resolve("account.log");
-    Process p = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "account", "add", SENDER, "--config", config.toString()))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IllegalStateException("mailtrace account add failed: " + Files.readString(log));
+  private void addAccount() throws Exception {
+    CliResult r = cli("account", "add", SENDER, "--config", config.toString());
+    if (r.exitCode() != 0) {
+      throw new IllegalStateException("mailtrace account add failed: " + r.output());
     }
   }
 
@@ -211,6 +260,9 @@ public final class FaultRig implements AutoCloseable {
       ingest.close();
     } finally {
       sink.close();
+      if (proxy != null) {
+        proxy.close();
+      }
     }
   }
 

@@ -40,10 +40,19 @@ public final class LoadGenerator implements AutoCloseable {
   private volatile boolean running = true;
 
   public LoadGenerator(int port, String tag, String sender, int sessions, int ratePerSecond) {
+    this(port, tag, sender, sessions, ratePerSecond, 0);
+  }
+
+  /**
+   * As above, numbering Message-IDs from {@code firstSeq + 1}, so several loads of one rig (one
+   * after another) never reuse a Message-ID.
+   */
+  public LoadGenerator(int port, String tag, String sender, int sessions, int ratePerSecond, long firstSeq) {
     this.port = port;
     this.tag = tag;
     this.sender = sender;
     this.intervalNanos = TimeUnit.SECONDS.toNanos(1) * sessions / Math.max(1, ratePerSecond);
+    this.seq.set(firstSeq);
     for (int i = 0; i < sessions; i++) {
       Thread t = new Thread(this::session, "load-" + tag + "-" + i);
       t.setDaemon(true);
