@@ -231,7 +231,8 @@ public final class ConfigLoader {
             path.apply("api.jwt_secret_file")),
         new MailtraceConfig.Keys(path.apply("keys.master_key_file"), t.list("keys.dns_resolvers"), t.i("keys.key_bits"),
             t.d("keys.recheck_interval"), t.d("keys.reverify_interval"), t.d("keys.pending_expiry"), t.d("keys.refresh_interval")),
-        t.b("metrics.enabled"));
+        t.b("metrics.enabled"),
+        new MailtraceConfig.Listen(t.s("metrics.listen.host"), t.i("metrics.listen.port")));
   }
 
   private static String stripSlash(String url) {

@@ -79,7 +79,9 @@ public final class ConfigSchema {
       k("keys.pending_expiry", DURATION, "7d", "a key never verified is removed this long after activation"),
       k("keys.refresh_interval", DURATION, "5s", "how often signers refresh their cache of active keys"),
 
-      k("metrics.enabled", BOOLEAN, "true", "Prometheus metrics (served at /metrics by the api role)"));
+      k("metrics.enabled", BOOLEAN, "true", "Prometheus metrics (served at /metrics by the api role)"),
+      k("metrics.listen.host", STRING, "0.0.0.0", "HTTP listen address of /metrics and /health on a node without the api role"),
+      k("metrics.listen.port", PORT, "0", "HTTP port of /metrics and /health on a node without the api role (signer, ingest); 0: none"));
 
   private static final Map<String, ConfigKey> BY_PATH = index();
 

@@ -23,7 +23,8 @@ public record MailtraceConfig(
     Ingest ingest,
     Api api,
     Keys keys,
-    boolean metricsEnabled) {
+    boolean metricsEnabled,
+    Listen metricsListen) {
 
   public MailtraceConfig {
     roles = roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles);
@@ -62,7 +63,7 @@ public record MailtraceConfig(
 
   /** A copy running only {@code newRoles} (the --roles flag). */
   public MailtraceConfig withRoles(Set<Role> newRoles) {
-    return new MailtraceConfig(nodeName, newRoles, dataDir, elasticsearch, signer, journal, ingest, api, keys, metricsEnabled);
+    return new MailtraceConfig(nodeName, newRoles, dataDir, elasticsearch, signer, journal, ingest, api, keys, metricsEnabled, metricsListen);
   }
 
   /**

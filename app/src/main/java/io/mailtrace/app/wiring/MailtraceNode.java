@@ -42,6 +42,9 @@ public final class MailtraceNode {
         .compose(v -> signer || api ? modules.deployKeys(api).map(this::remember) : Future.succeededFuture())
         .compose(v -> signer ? modules.deploySigner().map(this::remember) : Future.succeededFuture())
         .compose(v -> api ? modules.deployApi().map(this::remember) : Future.succeededFuture())
+        // A node without the api role still exposes its metrics (ingest lag, journal use) when asked.
+        .compose(v -> !api && config.metricsEnabled() && config.metricsListen().port() > 0
+            ? modules.deployMetrics().map(this::remember) : Future.succeededFuture())
         .onSuccess(v -> LOG.info("node {} started", config.nodeName()))
         .mapEmpty();
   }

@@ -165,6 +165,12 @@ public final class ModuleWiring {
     return vertx.deployVerticle(new ApiVerticle(ac, routes, metricsText));
   }
 
+  /** {@code /metrics} and {@code /health} on {@code metrics.listen} (nodes without the api role). */
+  public Future<String> deployMetrics() {
+    MailtraceConfig.Listen l = config.metricsListen();
+    return vertx.deployVerticle(new MetricsVerticle(l.host(), l.port(), metricsText));
+  }
+
   /** The key service, for api routes of the custom DKIM panel; null before {@link #deployKeys}. */
   public DkimKeyServiceImpl keyService() {
     return keyService;

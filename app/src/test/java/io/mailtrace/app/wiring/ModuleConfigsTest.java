@@ -98,7 +98,7 @@ class ModuleConfigsTest {
     List<ConfigProblem> p = ModuleConfigs.validate(new MailtraceConfig(c.nodeName(), c.roles(), c.dataDir(), c.elasticsearch(),
         c.signer(), c.journal(), c.ingest(), c.api(),
         new MailtraceConfig.Keys(c.keys().masterKeyFile(), List.of(), 2048, c.keys().recheckInterval(), c.keys().reverifyInterval(),
-            c.keys().pendingExpiry(), Duration.ofSeconds(30)), true));
+            c.keys().pendingExpiry(), Duration.ofSeconds(30)), true, c.metricsListen()));
     assertThat(p).extracting(ConfigProblem::key).contains("keys.refresh_interval");
   }
 }
