@@ -21,12 +21,17 @@ import io.vertx.ext.web.Route;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document lists exactly the routes the v1 router serves (method + path), DKIM routes included. */
@@ -71,11 +76,18 @@ class OpenApiTest {
 
   /** "GET /mail-sent/{id}" entries from the document's paths section. */
   static Set<String> documented(String yaml) {
-    Set<String> out = new TreeSet<>();
+    return new TreeSet<>(documentedStatuses(yaml).keySet());
+  }
+
+  /** "GET /mail-sent/{id}" → statuses listed under its responses in the OpenAPI document. */
+  static Map<String, Set<Integer>> documentedStatuses(String yaml) {
+    Map<String, Set<Integer>> out = new LinkedHashMap<>();
     Pattern path = Pattern.compile("^  (/\\S*):\\s*$");
     Pattern method = Pattern.compile("^    (get|put|post|delete|patch|head|options):\\s*$");
+    Pattern status = Pattern.compile("^        '(\\d{3})':.*$");
     boolean inPaths = false;
     String current = null;
+    String op = null;
     for (String line : yaml.split("\n")) {
       if (line.startsWith("paths:")) {
         inPaths = true;
@@ -85,16 +97,19 @@ class OpenApiTest {
         break;
       }
       Matcher p = path.matcher(line);
+      Matcher m = method.matcher(line);
+      Matcher s = status.matcher(line);
       if (inPaths && p.matches()) {
         current = p.group(1);
-        continue;
-      }
-      Matcher m = method.matcher(line);
-      if (inPaths && current != null && m.matches()) {
-        out.add(m.group(1).toUpperCase() + " " + current);
+        op = null;
+      } else if (inPaths && current != null && m.matches()) {
+        op = m.group(1).toUpperCase(Locale.ROOT) + " " + current;
+        out.put(op, new TreeSet<>());
+      } else if (op != null && s.matches()) {
+        out.get(op).add(Integer.parseInt(s.group(1)));
       }
     }
-    return out;
+    return out.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
   }
 
   static Set<String> served(List<Route> routes) {

@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +34,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,7 +122,7 @@ class TenantIsolationIT {
       assertThat(c).isNotNull();
       foreignCursors.add(c);
     }
-    documented = documentedStatuses(api.get(null, "/api/openapi.yaml", Map.of()).bodyAsString());
+    documented = OpenApiTest.documentedStatuses(api.get(null, "/api/openapi.yaml", Map.of()).bodyAsString());
   }
 
   @AfterAll
@@ -396,38 +394,5 @@ class TenantIsolationIT {
 
   private static String abbreviate(String s) {
     return s == null ? "" : s.length() > 400 ? s.substring(0, 400) + "..." : s;
-  }
-
-  /** "GET /mail-sent/{id}" → statuses listed under its responses in the OpenAPI document. */
-  static Map<String, Set<Integer>> documentedStatuses(String yaml) {
-    Map<String, Set<Integer>> out = new LinkedHashMap<>();
-    Pattern path = Pattern.compile("^  (/\\S*):\\s*$");
-    Pattern method = Pattern.compile("^    (get|put|post|delete|patch):\\s*$");
-    Pattern status = Pattern.compile("^        '(\\d{3})':.*$");
-    boolean inPaths = false;
-    String current = null;
-    String op = null;
-    for (String line : yaml.split("\n")) {
-      if (line.startsWith("paths:")) {
-        inPaths = true;
-        continue;
-      }
-      if (inPaths && !line.isBlank() && !line.startsWith(" ")) {
-        break;
-      }
-      Matcher p = path.matcher(line);
-      Matcher m = method.matcher(line);
-      Matcher s = status.matcher(line);
-      if (inPaths && p.matches()) {
-        current = p.group(1);
-        op = null;
-      } else if (inPaths && current != null && m.matches()) {
-        op = m.group(1).toUpperCase(Locale.ROOT) + " " + current;
-        out.put(op, new TreeSet<>());
-      } else if (op != null && s.matches()) {
-        out.get(op).add(Integer.parseInt(s.group(1)));
-      }
-    }
-    return out.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
   }
 }
