@@ -33,17 +33,8 @@ public final class EsTraceSearch implements TraceSearch {
 
   @Override
   public Future<SearchPage> search(SearchFilters filters, TenantScope scope, int size, Optional<SortKey> after) {
-    return es.post(searchPath(filters), TraceQueries.searchBody(filters, scope, size, after)).map(resp -> {
-      JsonObject hits = resp.getJsonObject("hits", new JsonObject());
-      JsonArray arr = hits.getJsonArray("hits", new JsonArray());
-      List<JsonObject> items = new ArrayList<>(arr.size());
-      for (int i = 0; i < arr.size(); i++) {
-        items.add(TraceQueries.summary(arr.getJsonObject(i).getJsonObject("_source", new JsonObject())));
-      }
-      JsonObject total = hits.getJsonObject("total", new JsonObject());
-      Optional<SortKey> last = arr.size() == size && size > 0 ? Optional.of(sortKey(arr.getJsonObject(arr.size() - 1))) : Optional.empty();
-      return new SearchPage(items, total.getLong("value", 0L), "eq".equals(total.getString("relation", "eq")), last);
-    });
+    return es.postForBody(searchPath(filters), TraceQueries.searchBody(filters, scope, size, after))
+        .map(answer -> SearchHitsReader.read(answer, size));
   }
 
   @Override

@@ -10,8 +10,8 @@ import io.mailtrace.api.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -29,17 +29,19 @@ public final class MailSentRoutes implements ApiRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(MailSentRoutes.class);
   static final Set<String> SEARCH_PARAMS = with(SearchParams.FILTERS, "size", "cursor");
   static final Set<String> FILTER_PARAMS = with(SearchParams.FILTERS);
+  private static final CharSequence JSON_UTF8 = HttpHeaders.createOptimized("application/json; charset=utf-8");
+  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 
   @Override
   public void mount(Router v1, ApiServices s) {
     // export.csv before {id}: otherwise ":id" would capture it.
     v1.get("/mail-sent/export.csv").handler(ctx -> export(ctx, s));
-    v1.get("/mail-sent").handler(ctx -> reply(ctx, search(ctx, s)));
+    v1.get("/mail-sent").handler(ctx -> replyJson(ctx, search(ctx, s)));
     v1.get("/mail-sent/:id").handler(ctx -> reply(ctx, details(ctx, s)));
     v1.get("/stats").handler(ctx -> reply(ctx, stats(ctx, s)));
   }
 
-  private static Future<JsonObject> search(RoutingContext ctx, ApiServices s) {
+  private static Future<Buffer> search(RoutingContext ctx, ApiServices s) {
     Caller caller = Caller.of(ctx);
     SearchParams.checkNames(ctx.queryParams(), SEARCH_PARAMS);
     SearchFilters f = SearchParams.filters(ctx.queryParams(), caller.scope(), s.clock());
@@ -53,10 +55,7 @@ public final class MailSentRoutes implements ApiRoutes {
       }
     }
     return s.search().search(f, caller.scope(), size, after).compose(page -> {
-      JsonObject body = new JsonObject()
-          .put("items", new JsonArray(page.items()))
-          .put("next_cursor", page.last().map(s.cursors()::encode).orElse(null))
-          .put("total", new JsonObject().put("value", page.total()).put("relation", page.totalIsExact() ? "eq" : "gte"));
+      Buffer body = page.toJson(page.last().map(s.cursors()::encode).orElse(null));
       Map<String, String> params = f.asParams();
       params.put("size", Integer.toString(size));
       if (cursor != null) {
@@ -162,10 +161,15 @@ public final class MailSentRoutes implements ApiRoutes {
 
   /** Sends a JSON answer, or routes the failure (thrown or asynchronous) to the failure handler. */
   public static void reply(RoutingContext ctx, Future<JsonObject> answer) {
+    replyJson(ctx, answer.map(JsonObject::toBuffer));
+  }
+
+  /** {@link #reply} for an answer already serialized. */
+  static void replyJson(RoutingContext ctx, Future<Buffer> answer) {
     answer.onSuccess(json -> ctx.response()
-            .putHeader("Content-Type", "application/json; charset=utf-8")
-            .putHeader("Cache-Control", "no-store")
-            .end(json.toBuffer()))
+            .putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8)
+            .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
+            .end(json))
         .onFailure(ctx::fail);
   }
 

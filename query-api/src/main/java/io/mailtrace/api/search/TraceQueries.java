@@ -12,7 +12,7 @@ import java.util.Optional;
  * tenant scope is always a {@code filter} clause.
  */
 public final class TraceQueries {
-  /** Fields of a search item. */
+  /** The {@code _source} fields a search item is built from (see {@link SearchHitsReader}). */
   static final JsonArray SUMMARY_FIELDS = new JsonArray()
       .add("id").add("@timestamp").add("account").add("domain").add("header_from")
       .add("recipients.address").add("subject").add("status")
@@ -109,33 +109,6 @@ public final class TraceQueries {
             .put("by_status", byStatus)
             .put("by_dkim", byDkim)
             .put("top_accounts", new JsonObject().put("terms", new JsonObject().put("field", "account").put("size", 10))));
-  }
-
-  /** The API shape of a search item, from a summary {@code _source}. */
-  public static JsonObject summary(JsonObject src) {
-    JsonArray recipients = new JsonArray();
-    for (Object o : src.getJsonArray("recipients", new JsonArray())) {
-      if (o instanceof JsonObject r && r.getString("address") != null) {
-        recipients.add(r.getString("address"));
-      }
-    }
-    JsonArray dkim = new JsonArray();
-    for (Object o : src.getJsonArray("dkim", new JsonArray())) {
-      if (o instanceof JsonObject d) {
-        dkim.add(new JsonObject().put("domain", d.getString("domain")).put("selector", d.getString("selector")).put("kind", d.getString("kind")));
-      }
-    }
-    JsonObject out = new JsonObject()
-        .put("id", src.getString("id"))
-        .put("@timestamp", src.getString("@timestamp"))
-        .put("account", src.getString("account"))
-        .put("domain", src.getString("domain"))
-        .put("header_from", src.getString("header_from"))
-        .put("recipients", recipients)
-        .put("subject", src.getString("subject"))
-        .put("status", src.getString("status"))
-        .put("dkim", dkim);
-    return out;
   }
 
   private static JsonObject nested(JsonObject query) {
