@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -103,20 +105,13 @@ public final class ElasticsearchTraceStore implements TraceStore, AutoCloseable 
 
   @Override
   public Future<List<String>> dailyIndices() {
-    return call(HttpMethod.GET, "/_cat/indices/" + TraceIndex.PREFIX + "*?format=json&h=index&expand_wildcards=all", null, null)
-        .compose(a -> {
-          if (a.status != 200) {
-            return Future.failedFuture(new IOException("listing indices: HTTP " + a.status + " " + a.body));
+    return getJson("/_cat/indices/" + TraceIndex.PREFIX + "*?format=json&h=index&expand_wildcards=all", "listing indices")
+        .map(json -> {
+          List<String> names = new ArrayList<>();
+          for (JsonNode n : json) {
+            names.add(n.path("index").asText());
           }
-          try {
-            List<String> names = new ArrayList<>();
-            for (JsonNode n : JSON.readTree(a.body.getBytes())) {
-              names.add(n.path("index").asText());
-            }
-            return Future.succeededFuture(names);
-          } catch (IOException e) {
-            return Future.failedFuture(e);
-          }
+          return names;
         });
   }
 
@@ -127,6 +122,47 @@ public final class ElasticsearchTraceStore implements TraceStore, AutoCloseable 
     }
     return call(HttpMethod.DELETE, "/" + name, null, null)
         .compose(a -> a.status == 404 ? Future.succeededFuture() : ok(a, "deleting index " + name));
+  }
+
+  @Override
+  public Future<Map<String, Integer>> segmentCounts() {
+    String path = "/" + TraceIndex.PREFIX + "*/_stats/segments?level=indices&expand_wildcards=open"
+        + "&filter_path=indices.*.primaries.segments.count";
+    return getJson(path, "reading segment counts").map(json -> {
+      Map<String, Integer> counts = new TreeMap<>();
+      json.path("indices").fields()
+          .forEachRemaining(e -> counts.put(e.getKey(), e.getValue().path("primaries").path("segments").path("count").asInt()));
+      return counts;
+    });
+  }
+
+  @Override
+  public Future<Boolean> forceMergeRunning() {
+    return getJson("/_tasks?actions=indices:admin/forcemerge*&group_by=none", "listing force-merge tasks")
+        .map(json -> !json.path("tasks").isEmpty());
+  }
+
+  @Override
+  public Future<Void> startForceMerge(String name) {
+    if (name.contains("*") || name.contains(",") || name.startsWith("_")) {
+      return Future.failedFuture(new IllegalArgumentException("refusing to merge by pattern: " + name));
+    }
+    return call(HttpMethod.POST, "/" + name + "/_forcemerge?max_num_segments=1&wait_for_completion=false", null, null)
+        .compose(a -> ok(a, "force-merging index " + name));
+  }
+
+  /** GET whose 200 answer is JSON; any other status or unparseable JSON fails, naming {@code what}. */
+  private Future<JsonNode> getJson(String path, String what) {
+    return call(HttpMethod.GET, path, null, null).compose(a -> {
+      if (a.status != 200) {
+        return Future.failedFuture(new IOException(what + ": HTTP " + a.status + " " + a.body));
+      }
+      try {
+        return Future.succeededFuture(JSON.readTree(a.body.getBytes()));
+      } catch (IOException e) {
+        return Future.failedFuture(e);
+      }
+    });
   }
 
   private static Future<Void> ok(Answer a, String what) {

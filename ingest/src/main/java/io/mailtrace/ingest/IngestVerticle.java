@@ -12,18 +12,22 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The ingest role: installs the index template, ships the journal into Elasticsearch
- * ({@link IngestPipeline}) and deletes daily indices past retention. One instance per journal.
+ * ({@link IngestPipeline}), deletes daily indices past retention and merges past days into one
+ * segment ({@link Compaction}). One instance per journal.
  * All blocking work runs on the named worker pool {@code mailtrace-ingest}.
  */
 public final class IngestVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(IngestVerticle.class);
   private static final int TEMPLATE_ATTEMPTS = 12;
+  /** How often compaction looks for a past day to merge (two cheap GETs when there is none). */
+  static final java.time.Duration COMPACTION_INTERVAL = java.time.Duration.ofMinutes(5);
 
   private final IngestConfig config;
   private final JournalConfig journal;
@@ -39,6 +43,7 @@ public final class IngestVerticle extends VerticleBase {
   private IngestPipeline pipeline;
   private IngestMetrics metrics;
   private long retentionTimer = -1;
+  private long compactionTimer = -1;
 
   public IngestVerticle(IngestConfig config, JournalConfig journal, MeterRegistry registry) {
     this(config, journal, registry, Clock.systemUTC(), Backoff.withRandomJitter(config.retryBase(), config.retryMax()), null);
@@ -75,6 +80,7 @@ public final class IngestVerticle extends VerticleBase {
         .onSuccess(p -> {
           runRetention();
           retentionTimer = vertx.setPeriodic(config.retentionInterval().toMillis(), t -> runRetention());
+          compactionTimer = vertx.setPeriodic(COMPACTION_INTERVAL.toMillis(), t -> runCompaction());
         });
   }
 
@@ -117,10 +123,41 @@ public final class IngestVerticle extends VerticleBase {
         .onFailure(e -> LOG.warn("ingest: retention run failed: {}", e.toString()));
   }
 
+  /** The store this ingest talks to (tests watch its merges). */
+  TraceStore store() {
+    return store;
+  }
+
+  /**
+   * Starts merging the newest past day that has more than one segment ({@link Compaction}), one
+   * index at a time: nothing starts while any force merge runs. Completes with the index whose
+   * merge was started, if any.
+   */
+  Future<Optional<String>> runCompaction() {
+    return store.forceMergeRunning()
+        .compose(running -> running
+            ? Future.succeededFuture(List.<String>of())
+            : store.segmentCounts().map(counts -> Compaction.due(counts, clock.instant())))
+        .compose(due -> {
+          if (due.isEmpty()) {
+            return Future.succeededFuture(Optional.<String>empty());
+          }
+          String name = due.get(0);
+          return store.startForceMerge(name).map(v -> {
+            LOG.info("ingest: merging past day {} into one segment ({} more to go)", name, due.size() - 1);
+            return Optional.of(name);
+          });
+        })
+        .onFailure(e -> LOG.warn("ingest: compaction run failed: {}", e.toString()));
+  }
+
   @Override
   public Future<?> stop() {
     if (retentionTimer >= 0) {
       vertx.cancelTimer(retentionTimer);
+    }
+    if (compactionTimer >= 0) {
+      vertx.cancelTimer(compactionTimer);
     }
     if (worker == null) {
       return Future.succeededFuture();

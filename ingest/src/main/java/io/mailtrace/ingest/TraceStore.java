@@ -3,6 +3,7 @@ package io.mailtrace.ingest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Elasticsearch operations ingest needs (our port; the real implementation talks HTTP, tests
@@ -24,6 +25,18 @@ public interface TraceStore {
 
   /** Deletes one index by its exact name. */
   Future<Void> deleteIndex(String name);
+
+  /** Segment count of each daily trace index (primaries). */
+  Future<Map<String, Integer>> segmentCounts();
+
+  /** Whether a force merge is running anywhere in the cluster. */
+  Future<Boolean> forceMergeRunning();
+
+  /**
+   * Starts merging one index (exact name) into a single segment and returns once Elasticsearch
+   * has accepted the task, not when it finishes (a big day takes minutes).
+   */
+  Future<Void> startForceMerge(String name);
 
   /** An HTTP answer to a bulk request; {@code items} is empty unless the status is 2xx. */
   record BulkResponse(int status, String body, List<ItemResult> items) {}

@@ -219,4 +219,41 @@ class IngestIT {
     assertThat(es.exists("mailtrace-sent-archive")).isTrue();
     assertThat(registry.get("mailtrace.ingest.retention.deleted").counter().count()).isGreaterThanOrEqualTo(2);
   }
+
+  @Test
+  void compactionMergesPastDaysIntoOneSegmentNewestFirstAndLeavesTodayAlone() {
+    List<String> days = List.of("mailtrace-sent-2031.03.01", "mailtrace-sent-2031.03.02", "mailtrace-sent-2031.03.03");
+    for (String name : days) {
+      es.send("DELETE", "/" + name, null);
+      for (int i = 0; i < 3; i++) { // one segment per refresh
+        String date = name.substring("mailtrace-sent-".length()).replace('.', '-');
+        EsHttp.Reply r = es.send("POST", "/" + name + "/_doc?refresh=true",
+            "{\"id\":\"C" + i + "\",\"@timestamp\":\"" + date + "T10:00:0" + i + "Z\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+      }
+      assertThat(segments(name)).isEqualTo(3);
+    }
+    Clock fixed = Clock.fixed(Instant.parse("2031-03-03T12:00:00Z"), ZoneOffset.UTC);
+    IngestConfig config = config();
+    IngestVerticle ingest = new IngestVerticle(config, journalConfig, new SimpleMeterRegistry(), fixed,
+        Backoff.withRandomJitter(config.retryBase(), config.retryMax()), null);
+    Await.result(vertx.deployVerticle(ingest));
+
+    assertThat(Await.result(ingest.runCompaction())).contains("mailtrace-sent-2031.03.02");
+    Await.until(WAIT, "2031.03.02 merged", () -> segments("mailtrace-sent-2031.03.02") == 1);
+    Await.until(WAIT, "the merge task gone", () -> !Await.result(ingest.store().forceMergeRunning()));
+    assertThat(Await.result(ingest.runCompaction())).contains("mailtrace-sent-2031.03.01");
+    Await.until(WAIT, "2031.03.01 merged", () -> segments("mailtrace-sent-2031.03.01") == 1);
+
+    assertThat(segments("mailtrace-sent-2031.03.03")).isEqualTo(3); // today: still written to
+    for (String name : days) {
+      es.send("POST", "/" + name + "/_refresh", null);
+      assertThat(es.count(name)).isEqualTo(3);
+    }
+  }
+
+  private static int segments(String index) {
+    EsHttp.Reply r = es.send("GET", "/" + index + "/_stats/segments", null);
+    return r.json().path("indices").path(index).path("primaries").path("segments").path("count").asInt();
+  }
 }

@@ -74,6 +74,21 @@ class IngestPipelineTest {
     public Future<Void> deleteIndex(String name) {
       return Future.succeededFuture();
     }
+
+    @Override
+    public Future<java.util.Map<String, Integer>> segmentCounts() {
+      return Future.succeededFuture(java.util.Map.of());
+    }
+
+    @Override
+    public Future<Boolean> forceMergeRunning() {
+      return Future.succeededFuture(false);
+    }
+
+    @Override
+    public Future<Void> startForceMerge(String name) {
+      return Future.succeededFuture();
+    }
   }
 
   static Future<TraceStore.BulkResponse> all(List<String> ids, int status, String type) {

@@ -9,6 +9,8 @@ import io.mailtrace.api.search.SearchFilters;
 import io.mailtrace.api.search.TraceQueries;
 import io.mailtrace.api.testsupport.Seeder;
 import io.mailtrace.devstack.LocalElasticsearch;
+import io.mailtrace.ingest.Compaction;
+import io.mailtrace.ingest.ElasticsearchTraceStore;
 import io.mailtrace.model.DkimKind;
 import io.mailtrace.model.DkimSignatureInfo;
 import io.mailtrace.model.RecipientOutcome;
@@ -91,6 +93,7 @@ public final class QueryBench {
       System.out.printf("Elasticsearch %s%n", es);
       if (!skipIndex) {
         index(es, records);
+        compactPastDays(es);
       }
       settle(es);
       if (!run(es, rate, seconds, ranges)) {
@@ -125,6 +128,37 @@ public final class QueryBench {
     }
     seeder.refresh();
     System.out.printf("indexed %,d records in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * The steady state of a running platform: ingest merges each day into one segment an hour after
+   * it ends ({@link Compaction}); the newest day of the data is still being written, so it stays
+   * as indexed. Uses ingest's own store and policy, one merge at a time as ingest does.
+   */
+  static void compactPastDays(String es) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (ElasticsearchTraceStore store = new ElasticsearchTraceStore(vertx, List.of(es), Duration.ofMinutes(2), 2)) {
+      long t0 = System.nanoTime();
+      int merged = 0;
+      while (true) {
+        List<String> due = Compaction.due(await(store.segmentCounts()), END);
+        if (due.isEmpty()) {
+          break;
+        }
+        if (!await(store.forceMergeRunning())) {
+          await(store.startForceMerge(due.get(0)));
+          merged++;
+        }
+        Thread.sleep(500); // polling Elasticsearch's merge, not test synchronisation
+      }
+      while (await(store.forceMergeRunning())) {
+        Thread.sleep(500);
+      }
+      System.out.printf("compacted %d past days into one segment each in %.1f s (the newest day stays as written)%n",
+          merged, (System.nanoTime() - t0) / 1e9);
+    } finally {
+      await(vertx.close());
+    }
   }
 
   /** "24h" or "7d". */
