@@ -1,5 +1,6 @@
 package io.mailtrace.signer.dkim;
 
+import io.mailtrace.signer.message.HeaderSection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -7,8 +8,8 @@ import java.util.List;
 
 /**
  * {@link MessageSigner} running {@link DkimSignerCore} on the shared worker pool {@value #POOL_NAME}
- * (unordered: signatures of one context never queue behind each other). Parsing, body hashing and
- * RSA all happen there, never on the caller's event loop. Close it with {@link #close()} when the
+ * (unordered: signatures of one context never queue behind each other). Body hashing and RSA
+ * happen there, never on the caller's event loop. Close it with {@link #close()} when the
  * owning verticle stops.
  */
 public final class DkimMessageSigner implements MessageSigner {
@@ -31,10 +32,10 @@ public final class DkimMessageSigner implements MessageSigner {
   }
 
   @Override
-  public Future<SignedMessage> sign(byte[] message, List<SigningKey> keys) {
+  public Future<SignedMessage> sign(byte[] message, HeaderSection headers, List<SigningKey> keys) {
     List<SigningKey> keyList = List.copyOf(keys);
     return executor
-        .executeBlocking(() -> core.sign(message, keyList), false)
+        .executeBlocking(() -> core.sign(message, headers, keyList), false)
         .recover(
             e ->
                 Future.failedFuture(

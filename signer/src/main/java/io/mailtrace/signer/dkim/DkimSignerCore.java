@@ -71,7 +71,19 @@ public final class DkimSignerCore {
    *     several From fields, bare CR/LF); temporary for an unusable key or a crypto failure
    */
   public SignedMessage sign(byte[] message, List<SigningKey> keys) {
-    HeaderSection headers = parse(message);
+    return sign(message, parse(message), keys);
+  }
+
+  /**
+   * As {@link #sign(byte[], List)}, with the header section already split and checked by
+   * {@link #parse} (or the equivalent checks of {@code MessageSummary.of}).
+   *
+   * @throws DkimSigningException (permanent) when {@code headers} does not have exactly one From
+   */
+  public SignedMessage sign(byte[] message, HeaderSection headers, List<SigningKey> keys) {
+    if (headers.count("From") != 1) {
+      throw new DkimSigningException("the message must have exactly one From header field", true);
+    }
     Set<String> present = existingSignatures(headers);
     List<SigningKey> apply = new ArrayList<>(keys.size());
     List<SigningKey> skipped = new ArrayList<>();

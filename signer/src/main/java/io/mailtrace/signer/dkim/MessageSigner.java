@@ -1,5 +1,6 @@
 package io.mailtrace.signer.dkim;
 
+import io.mailtrace.signer.message.HeaderSection;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -18,6 +19,20 @@ public interface MessageSigner {
   /**
    * @param message the message as received after DATA: CRLF line endings, dot-unstuffed,
    *     without the terminating {@code .} line
+   * @param headers its header section as {@link DkimSignerCore#parse} returns it (exactly one From,
+   *     naming an address with a domain); the pipeline has split it already for its sender policy,
+   *     so the signer does not parse the message a second time
    */
-  Future<SignedMessage> sign(byte[] message, List<SigningKey> keys);
+  Future<SignedMessage> sign(byte[] message, HeaderSection headers, List<SigningKey> keys);
+
+  /** {@link #sign(byte[], HeaderSection, List)} of a message not parsed yet (parses it on the calling thread). */
+  default Future<SignedMessage> sign(byte[] message, List<SigningKey> keys) {
+    HeaderSection headers;
+    try {
+      headers = DkimSignerCore.parse(message);
+    } catch (DkimSigningException e) {
+      return Future.failedFuture(e);
+    }
+    return sign(message, headers, keys);
+  }
 }

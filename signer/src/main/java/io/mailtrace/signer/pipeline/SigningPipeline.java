@@ -13,6 +13,7 @@ import io.mailtrace.signer.dkim.DkimSigningException;
 import io.mailtrace.signer.dkim.MessageSigner;
 import io.mailtrace.signer.dkim.SignedMessage;
 import io.mailtrace.signer.dkim.SigningKeySource;
+import io.mailtrace.signer.message.HeaderSection;
 import io.mailtrace.signer.message.MalformedMessageException;
 import io.mailtrace.signer.message.MessageProblem;
 import io.mailtrace.signer.message.MessageSummary;
@@ -66,10 +67,13 @@ public final class SigningPipeline implements DeliveryPipeline {
   @Override
   public Future<SmtpReply> deliver(Transaction tx, byte[] message) {
     String domain = tx.account().domain();
-    // The same strict parser the DKIM signer uses, so policy and signing never disagree on From.
+    // One strict parse serves policy and signing, so they never disagree on From (and the signer
+    // does not split the header section a second time).
+    final HeaderSection section;
     final MessageSummary headers;
     try {
-      headers = MessageSummary.parse(message);
+      section = HeaderSection.parse(message);
+      headers = MessageSummary.of(section);
     } catch (MalformedMessageException e) {
       SmtpReply refusal = e.problem() == MessageProblem.MIXED_FROM_DOMAINS
           ? SmtpReply.FROM_DOMAIN_NOT_ALLOWED
@@ -81,7 +85,7 @@ public final class SigningPipeline implements DeliveryPipeline {
     }
     String fromDomain = headers.fromDomain();
     return keys.keysFor(domain, fromDomain)
-        .compose(sel -> signer.sign(message, sel.keys()).map(sm -> new Signed(headers, sm, sel.customSkipped())))
+        .compose(sel -> signer.sign(message, section, sel.keys()).map(sm -> new Signed(headers, sm, sel.customSkipped())))
         .recover(err -> Future.failedFuture(new Refused(signingFailure(err))))
         .compose(signed -> tx.relay().data(signed.message().bytes())
             .recover(err -> {

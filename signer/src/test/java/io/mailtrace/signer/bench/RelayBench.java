@@ -16,6 +16,7 @@ import io.mailtrace.signer.dkim.SigningKey;
 import io.mailtrace.signer.keys.CustomKeySource;
 import io.mailtrace.signer.keys.DkimKeyRecord;
 import io.mailtrace.signer.keys.KeyEncryption;
+import io.mailtrace.signer.message.HeaderSection;
 import io.mailtrace.signer.pipeline.SigningPipeline;
 import io.mailtrace.signer.smtp.ConnectionLimiter;
 import io.mailtrace.signer.smtp.SmtpServerVerticle;
@@ -318,8 +319,8 @@ public final class RelayBench {
     }
 
     @Override
-    public Future<SignedMessage> sign(byte[] message, List<SigningKey> keys) {
-      return delegate.sign(message, keys).onSuccess(s -> signatures.add(s.applied().size()));
+    public Future<SignedMessage> sign(byte[] message, HeaderSection headers, List<SigningKey> keys) {
+      return delegate.sign(message, headers, keys).onSuccess(s -> signatures.add(s.applied().size()));
     }
   }
 

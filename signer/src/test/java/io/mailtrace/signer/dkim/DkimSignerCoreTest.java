@@ -36,6 +36,16 @@ class DkimSignerCoreTest {
   }
 
   @Test
+  void aHeaderSectionSplitByTheCallerSignsExactlyLikeAParseOfItsOwn() {
+    byte[] m = GeneratedMessages.signable().get("all-signed-headers");
+    List<SigningKey> keys = List.of(TestKeys.shared());
+    assertThat(SIGNER.sign(m, HeaderSection.parse(m), keys).bytes()).isEqualTo(SIGNER.sign(m, keys).bytes());
+    byte[] twoFroms = GeneratedMessages.ascii("From: a@example.com\r\nFrom: b@example.com\r\n\r\nx\r\n");
+    assertThatThrownBy(() -> SIGNER.sign(twoFroms, HeaderSection.parse(twoFroms), keys))
+        .isInstanceOfSatisfying(DkimSigningException.class, e -> assertThat(e.permanent()).isTrue());
+  }
+
+  @Test
   void headerListHasEveryConfiguredFieldPresentOncePerInstanceAndFromOnceMore() {
     byte[] m = GeneratedMessages.signable().get("all-signed-headers");
     assertThat(DkimSignerCore.signedHeaderNames(HeaderSection.parse(m)))

@@ -268,9 +268,9 @@ class SmtpSessionFuzzTest {
     final List<Throwable> unexpected = new ArrayList<>();
 
     @Override
-    public Future<SignedMessage> sign(byte[] message, List<SigningKey> keys) {
+    public Future<SignedMessage> sign(byte[] message, HeaderSection headers, List<SigningKey> keys) {
       try {
-        return Future.succeededFuture(core.sign(message, keys));
+        return Future.succeededFuture(core.sign(message, headers, keys));
       } catch (DkimSigningException e) {
         return Future.failedFuture(e);
       } catch (RuntimeException e) {

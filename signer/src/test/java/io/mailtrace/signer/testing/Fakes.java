@@ -13,6 +13,7 @@ import io.mailtrace.signer.dkim.MessageSigner;
 import io.mailtrace.signer.dkim.SignedMessage;
 import io.mailtrace.signer.dkim.SigningKey;
 import io.mailtrace.signer.dkim.SigningKeySource;
+import io.mailtrace.signer.message.HeaderSection;
 import io.mailtrace.signer.relay.NextHop;
 import io.mailtrace.signer.relay.NextHopUnavailableException;
 import io.mailtrace.signer.relay.RelayTransaction;
@@ -157,7 +158,7 @@ public final class Fakes {
   /** Prepends a recognisable header instead of a real signature. */
   public static final class Signer implements MessageSigner {
     @Override
-    public Future<SignedMessage> sign(byte[] message, List<SigningKey> keys) {
+    public Future<SignedMessage> sign(byte[] message, HeaderSection headers, List<SigningKey> keys) {
       String m = new String(message, StandardCharsets.ISO_8859_1);
       if (m.contains("X-Unsignable: yes")) {
         return Future.failedFuture(new DkimSigningException("header section cannot be parsed", true));
