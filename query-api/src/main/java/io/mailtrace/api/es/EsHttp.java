@@ -29,7 +29,17 @@ public final class EsHttp {
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence NDJSON = HttpHeaders.createOptimized("application/x-ndjson");
 
-  private record Node(String host, int port, boolean tls, String basePath) {}
+  private static final CharSequence USER_AGENT = HttpHeaders.createOptimized("mailtrace-query-api");
+
+  /** Where requests for one configured URL go; a URL without a port means its scheme's port. */
+  record Node(String host, int port, boolean tls, String basePath) {}
+
+  static Node node(String url) {
+    URI uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+    boolean tls = "https".equals(uri.getScheme());
+    int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
+    return new Node(uri.getHost(), port, tls, uri.getRawPath() == null ? "" : uri.getRawPath());
+  }
 
   private final HttpClient client;
   private final List<Node> nodes;
@@ -40,12 +50,7 @@ public final class EsHttp {
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("no Elasticsearch URL");
     }
-    this.nodes = urls.stream().map(u -> {
-      URI uri = URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
-      boolean tls = "https".equals(uri.getScheme());
-      int port = uri.getPort() >= 0 ? uri.getPort() : 9200;
-      return new Node(uri.getHost(), port, tls, uri.getRawPath() == null ? "" : uri.getRawPath());
-    }).toList();
+    this.nodes = urls.stream().map(EsHttp::node).toList();
     this.timeoutMillis = timeout.toMillis();
     // No Accept-Encoding: gzip would cost Elasticsearch and us CPU on every search to save
     // bandwidth a data-centre link does not need (search answers are a few KB).
@@ -90,7 +95,8 @@ public final class EsHttp {
         .setPort(node.port())
         .setSsl(node.tls())
         .setURI(node.basePath() + path)
-        .setIdleTimeout(timeoutMillis);
+        .setIdleTimeout(timeoutMillis)
+        .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
     if (body != null) {
       options.putHeader(HttpHeaders.CONTENT_TYPE, path.contains("_bulk") ? NDJSON : JSON);
     }
