@@ -14,11 +14,14 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The file-backed account store: one account a line, {@code name<TAB>domain<TAB>$argon2id$...}.
@@ -26,11 +29,20 @@ import java.util.Optional;
  * <p>Used by the {@code mailtrace account add|remove|list} CLI and by the SMTP server, possibly at
  * the same time from different processes: every write replaces the file atomically (temp file,
  * fsync, rename), and readers reload it when its modification time or size changed. All methods
- * block (file I/O, Argon2id): call them from a worker thread, never from an event loop.
- * Thread-safe.
+ * block (file I/O, Argon2id): call them from a worker thread, never from an event loop, except
+ * {@link #recentForDomain}, which only reads memory. Thread-safe.
  */
 public final class AccountStore {
+  /**
+   * How long a domain's account, once seen, is answered from memory without looking at the file:
+   * an account removed with {@code mailtrace account remove} stops being usable within this time.
+   */
+  public static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private record Entry(Account account, String hash) {}
+
+  /** Domain → its account (the first by name), as of the file at {@code checkedAt}; replaced whole. */
+  private record DomainIndex(Map<String, Account> byDomain, long checkedAt) {}
 
   private final Path file;
   private final PasswordHasher hasher;
@@ -39,17 +51,28 @@ public final class AccountStore {
   private long loadedSize = -1;
   /** A valid hash to burn the same CPU for unknown names as for known ones (no user enumeration by timing). */
   private final String dummyHash;
+  private final LongSupplier nanoTime;
+  private volatile DomainIndex domainIndex;
 
-  private AccountStore(Path file, PasswordHasher hasher) {
+  private AccountStore(Path file, PasswordHasher hasher, LongSupplier nanoTime) {
     this.file = file;
     this.hasher = hasher;
     this.dummyHash = hasher.hash("dummy-password".toCharArray());
+    this.nanoTime = nanoTime;
+    this.domainIndex = new DomainIndex(Map.of(), nanoTime.getAsLong() - 2 * RECENT_NANOS);
   }
 
   /** Opens (without creating) the store at {@code file}; a missing file is an empty store. */
   public static AccountStore open(Path file, PasswordHasher hasher) {
-    var store = new AccountStore(file, hasher);
-    store.reloadIfChanged();
+    return open(file, hasher, System::nanoTime);
+  }
+
+  /** As {@link #open(Path, PasswordHasher)}, with the clock that dates each look at the file (tests). */
+  static AccountStore open(Path file, PasswordHasher hasher, LongSupplier nanoTime) {
+    var store = new AccountStore(file, hasher, nanoTime);
+    synchronized (store) {
+      store.reloadIfChanged();
+    }
     return store;
   }
 
@@ -119,9 +142,33 @@ public final class AccountStore {
    */
   public synchronized Optional<Account> forDomain(String domain) {
     reloadIfChanged();
-    String d = domain == null ? "" : domain.toLowerCase(Locale.ROOT);
-    return entries.values().stream().map(Entry::account).filter(a -> a.domain().equals(d))
-        .min(Comparator.comparing(Account::name));
+    return Optional.ofNullable(domainIndex.byDomain().get(domainKey(domain)));
+  }
+
+  /**
+   * Non-blocking {@link #forDomain}, for the event loop: the domain's account when the file was
+   * looked at less than {@link #RECENT_NANOS} ago and had one; null otherwise (then call
+   * {@link #forDomain} on a worker). A miss is never answered from memory, so an account just added
+   * is usable at once; a removed one stops within {@link #RECENT_NANOS}.
+   */
+  public Account recentForDomain(String domain) {
+    DomainIndex index = domainIndex;
+    if (nanoTime.getAsLong() - index.checkedAt() >= RECENT_NANOS) {
+      return null;
+    }
+    return index.byDomain().get(domainKey(domain));
+  }
+
+  private static String domainKey(String domain) {
+    return domain == null ? "" : domain.toLowerCase(Locale.ROOT);
+  }
+
+  /** Rebuilds the domain index from {@code entries}; call holding this monitor. */
+  private void indexDomains() {
+    Map<String, Account> byDomain = new HashMap<>();
+    entries.values().stream().map(Entry::account).sorted(Comparator.comparing(Account::name))
+        .forEach(a -> byDomain.putIfAbsent(a.domain(), a));
+    domainIndex = new DomainIndex(Map.copyOf(byDomain), nanoTime.getAsLong());
   }
 
   private static String key(String name) {
@@ -133,6 +180,7 @@ public final class AccountStore {
       FileTime mtime = Files.getLastModifiedTime(file);
       long size = Files.size(file);
       if (mtime.equals(loadedMtime) && size == loadedSize) {
+        domainIndex = new DomainIndex(domainIndex.byDomain(), nanoTime.getAsLong());
         return;
       }
       var loaded = new LinkedHashMap<String, Entry>();
@@ -152,10 +200,12 @@ public final class AccountStore {
       entries = loaded;
       loadedMtime = mtime;
       loadedSize = size;
+      indexDomains();
     } catch (NoSuchFileException e) {
       entries = new LinkedHashMap<>();
       loadedMtime = null;
       loadedSize = -1;
+      indexDomains();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read account store " + file, e);
     }
@@ -191,6 +241,7 @@ public final class AccountStore {
       entries = new LinkedHashMap<>(next);
       loadedMtime = Files.getLastModifiedTime(file);
       loadedSize = Files.size(file);
+      indexDomains();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write account store " + file, e);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,33 @@ class AccountStoreTest {
     assertThat(cli.remove("shop@example.com")).isTrue();
     assertThat(cli.remove("shop@example.com")).isFalse();
     assertThat(server.verify("shop@example.com", "s3cret".toCharArray())).isEmpty(); // server reloads the file
+  }
+
+  @Test
+  void domainLookupsFromMemoryAreRecentHitsOnlyAndARemovalEndsThemWithinTheWindow(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("accounts.tsv");
+    AccountStore cli = AccountStore.open(file, FAST);
+    cli.add("zeta", "example.com", "pw".toCharArray());
+    cli.add("alpha", "example.com", "pw".toCharArray());
+    AtomicLong now = new AtomicLong(1_000_000_000L);
+    AccountStore server = AccountStore.open(file, FAST, now::get);
+
+    // Fresh from open: the first account by name of the domain, domains matched case-insensitively.
+    assertThat(server.recentForDomain("EXAMPLE.com")).isEqualTo(new Account("alpha", "example.com"));
+    // A miss is never answered from memory: an account added by the CLI is found by the worker lookup.
+    assertThat(server.recentForDomain("example.org")).isNull();
+    cli.add("shop", "example.org", "pw".toCharArray());
+    assertThat(server.forDomain("example.org")).map(Account::name).contains("shop");
+    assertThat(server.recentForDomain("example.org")).isEqualTo(new Account("shop", "example.org"));
+
+    cli.remove("shop");
+    now.addAndGet(AccountStore.RECENT_NANOS - 1);
+    assertThat(server.recentForDomain("example.org")).isNotNull(); // inside the window
+    now.addAndGet(1);
+    assertThat(server.recentForDomain("example.org")).isNull(); // stale: the caller asks the file
+    assertThat(server.forDomain("example.org")).isEmpty();
+    assertThat(server.recentForDomain("example.org")).isNull();
+    assertThat(server.recentForDomain("example.com")).isEqualTo(new Account("alpha", "example.com"));
   }
 
   @Test
