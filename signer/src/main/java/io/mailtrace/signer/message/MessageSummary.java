@@ -88,6 +88,16 @@ public record MessageSummary(
    */
   public static List<String> fromAddresses(HeaderField from) {
     String fromValue = from.value();
+    String simple = SimpleMailbox.addrSpec(fromValue);
+    if (simple != null) {
+      int at = simple.lastIndexOf('@');
+      return List.of(simple.substring(0, at) + "@" + asciiDomain(simple.substring(at + 1), fromValue));
+    }
+    return parsedAddresses(fromValue);
+  }
+
+  /** {@link #fromAddresses} through the full RFC 5322 parser, whatever the form. */
+  static List<String> parsedAddresses(String fromValue) {
     AddressList list;
     try {
       list = DefaultAddressParser.DEFAULT.parseAddressList(fromValue, DecodeMonitor.SILENT);
@@ -127,7 +137,10 @@ public record MessageSummary(
     }
   }
 
-  private static String decode(String value) {
+  static String decode(String value) {
+    if (!value.contains("=?")) {
+      return value; // no encoded word: nothing to decode
+    }
     try {
       return DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT);
     } catch (RuntimeException e) {

@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Locates ../shared (corpus and DKIM vectors); tests skip with a reason when it is absent. */
-final class SharedData {
+public final class SharedData {
   private SharedData() {}
 
-  static Path dir(String sub) {
+  public static Path dir(String sub) {
     String base = System.getProperty("mailtrace.shared.dir", "../shared");
     Path p = Path.of(base).resolve(sub).toAbsolutePath().normalize();
     assumeTrue(
