@@ -38,6 +38,71 @@ class TraceJsonTest {
   }
 
   @Test
+  void theStreamingWriterWritesExactlyWhatTheMapperWrites() throws IOException {
+    // A new record component must be added to the writer too: this count is the reminder.
+    assertThat(TraceRecord.class.getRecordComponents()).hasSize(18);
+    assertThat(TlsInfo.class.getRecordComponents()).hasSize(3);
+    assertThat(RecipientOutcome.class.getRecordComponents()).hasSize(4);
+    assertThat(DkimSignatureInfo.class.getRecordComponents()).hasSize(6);
+    java.util.Random rnd = new java.util.Random(4);
+    List<TraceRecord> records = new java.util.ArrayList<>(List.of(sample(), everyFieldSet()));
+    for (int i = 0; i < 2000; i++) {
+      records.add(randomRecord(rnd));
+    }
+    for (TraceRecord r : records) {
+      byte[] expected = TraceJson.mapper().writeValueAsBytes(r);
+      assertThat(new String(TraceJson.toBytes(r), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo(new String(expected, java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(TraceJson.parse(TraceJson.toBytes(r))).isEqualTo(r);
+    }
+  }
+
+  static TraceRecord everyFieldSet() {
+    return new TraceRecord("id-1", Instant.parse("2026-12-04T01:02:03Z"), "acc", "d.example", "e@d.example",
+        "\"Zoë \\ \u0001\" <z@d.example>", "Grüße \u2028 \uD83D\uDE00 </script>", "<m@d>", Long.MAX_VALUE, "::1", "helo",
+        new TlsInfo(false, "TLSv1.2", "C"), TraceStatus.DEFERRED, "451 4.4.1 x\r\ny",
+        List.of(new RecipientOutcome("r@x", RecipientStatus.DEFERRED, "451", "h:25")),
+        List.of(new DkimSignatureInfo("d", "s", DkimKind.SHARED, "rsa-sha256", "relaxed/relaxed", List.of())),
+        CustomSkipReason.KEY_UNAVAILABLE, "n");
+  }
+
+  private static TraceRecord randomRecord(java.util.Random rnd) {
+    java.util.function.Supplier<String> s = () -> randomText(rnd);
+    List<RecipientOutcome> recipients = new java.util.ArrayList<>();
+    for (int i = rnd.nextInt(4); i > 0; i--) {
+      recipients.add(new RecipientOutcome(s.get(), rnd.nextBoolean() ? null : RecipientStatus.values()[rnd.nextInt(3)], s.get(), s.get()));
+    }
+    List<DkimSignatureInfo> dkim = new java.util.ArrayList<>();
+    for (int i = rnd.nextInt(3); i > 0; i--) {
+      dkim.add(new DkimSignatureInfo(s.get(), s.get(), rnd.nextBoolean() ? null : DkimKind.values()[rnd.nextInt(2)], s.get(), s.get(),
+          rnd.nextBoolean() ? null : List.of("from", "to")));
+    }
+    return new TraceRecord(TraceIds.next(), Instant.ofEpochSecond(rnd.nextInt(2_000_000_000), rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(1_000_000_000)),
+        s.get(), s.get(), s.get(), s.get(), s.get(), s.get(), rnd.nextLong(), s.get(), s.get(),
+        rnd.nextBoolean() ? null : new TlsInfo(rnd.nextBoolean(), s.get(), s.get()),
+        TraceStatus.values()[rnd.nextInt(4)], s.get(), recipients, dkim,
+        rnd.nextBoolean() ? null : CustomSkipReason.values()[rnd.nextInt(4)], s.get());
+  }
+
+  /** Null a third of the time; otherwise text with quotes, escapes, controls and non-BMP characters. */
+  private static String randomText(java.util.Random rnd) {
+    if (rnd.nextInt(3) == 0) {
+      return null;
+    }
+    String pool = "aZ9 @.<>\"\\/\u0000\u001f\u007f\u00e9\u2028\uD83D\uDE00\r\n\t";
+    StringBuilder sb = new StringBuilder();
+    for (int i = rnd.nextInt(12); i > 0; i--) {
+      char c = pool.charAt(rnd.nextInt(pool.length()));
+      if (Character.isHighSurrogate(c)) {
+        sb.append("\uD83D\uDE00"); // never a lone surrogate
+      } else if (!Character.isLowSurrogate(c)) {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  @Test
   void roundTripKeepsEveryField() throws IOException {
     TraceRecord record = sample();
     assertThat(TraceJson.parse(TraceJson.toJson(record))).isEqualTo(record);
