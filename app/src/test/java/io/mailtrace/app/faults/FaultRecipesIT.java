@@ -70,7 +70,7 @@ class FaultRecipesIT {
 
   @Test
   void recipe2ElasticsearchDownUnderLoadThenJournalCapThenRecovery() throws Exception {
-    // a small cap: 4 segments of 64 KB, ~1.5 KB a record -> a few hundred records fill it
+    // a small cap: 4 segments of 64 KB, ~760 bytes a record -> about 340 records fill it
     rig = FaultRig.start(es, BASE, "esdown", FaultRig.Options.defaults().withJournal("256KB", "64KB"));
     LoadGenerator load = rig.load(4, 40);
     progress(load, 30, "with Elasticsearch up");
