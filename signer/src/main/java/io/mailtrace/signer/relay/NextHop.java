@@ -9,8 +9,8 @@ import io.vertx.core.Future;
  */
 public interface NextHop {
   /**
-   * Takes a connection and sends MAIL FROM. Succeeds with the transaction even when the next hop
-   * refused MAIL (see {@link RelayTransaction#mailReply()}); fails with
+   * Takes a connection (pooled, or new and greeted) for a transaction from {@code mailFrom}; MAIL
+   * FROM itself goes out with the first RCPT ({@link RelayTransaction#rcpt}). Fails with
    * {@link NextHopUnavailableException} when the next hop cannot be reached.
    *
    * @param eightBit whether the client declared BODY=8BITMIME

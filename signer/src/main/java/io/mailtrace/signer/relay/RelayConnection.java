@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -78,11 +79,28 @@ final class RelayConnection {
   }
 
   Future<SmtpReply> command(String line, Duration timeout) {
+    return commands(List.of(line), timeout).get(0);
+  }
+
+  /**
+   * Sends a pipelined group in one write (RFC 2920; only when the next hop offers PIPELINING, or
+   * a single command) and returns the replies in order.
+   */
+  List<Future<SmtpReply>> commands(List<String> lines, Duration timeout) {
     if (broken) {
-      return Future.failedFuture(new NextHopUnavailableException("next hop connection broken"));
+      Future<SmtpReply> f = Future.failedFuture(new NextHopUnavailableException("next hop connection broken"));
+      return Collections.nCopies(lines.size(), f);
     }
-    socket.write(Buffer.buffer(line + "\r\n", "US-ASCII"));
-    return expect(timeout);
+    StringBuilder group = new StringBuilder();
+    for (String line : lines) {
+      group.append(line).append("\r\n");
+    }
+    socket.write(Buffer.buffer(group.toString(), "US-ASCII"));
+    List<Future<SmtpReply>> replies = new ArrayList<>(lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      replies.add(expect(timeout));
+    }
+    return replies;
   }
 
   /** Sends the message dot-stuffed, then the terminating dot line, and waits for the final reply. */

@@ -5,10 +5,11 @@ import io.vertx.core.Future;
 
 /** One mail transaction at the next hop, in progress. Not thread-safe: use from one event loop. */
 public interface RelayTransaction {
-  /** The next hop's answer to MAIL FROM. */
-  SmtpReply mailReply();
-
-  /** Sends RCPT TO and returns the next hop's exact reply; fails when the connection broke. */
+  /**
+   * Sends RCPT TO and returns the next hop's exact reply; fails when the connection broke. The
+   * first call also sends MAIL FROM: when the next hop refuses MAIL, that refusal is the answer to
+   * this and every later RCPT of the transaction.
+   */
   Future<SmtpReply> rcpt(String address);
 
   /**

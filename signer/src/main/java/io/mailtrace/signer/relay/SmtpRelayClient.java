@@ -9,12 +9,14 @@ import io.vertx.core.net.NetClientOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
- * {@link NextHop} over a Vert.x NetClient: EHLO, optional STARTTLS and AUTH PLAIN, MAIL/RCPT
- * proxied one command at a time, DATA with the signed bytes. Connections are kept idle for reuse
- * (RSET pipelined with the next MAIL when the next hop offers PIPELINING). One instance per event
+ * {@link NextHop} over a Vert.x NetClient: EHLO, optional STARTTLS and AUTH PLAIN, MAIL sent with
+ * the first RCPT, each RCPT proxied, DATA with the signed bytes. Connections are kept idle for
+ * reuse (RSET pipelined with the next MAIL when the next hop offers PIPELINING). One instance per event
  * loop (verticle instance); not thread-safe.
  */
 public final class SmtpRelayClient implements NextHop {
@@ -49,10 +51,9 @@ public final class SmtpRelayClient implements NextHop {
   public Future<RelayTransaction> begin(String mailFrom, boolean eightBit) {
     RelayConnection reused = takeIdle();
     if (reused != null) {
-      // An idle connection may have been closed by the next hop meanwhile: retry once on a fresh one.
-      return mail(reused, mailFrom, eightBit).recover(err -> connect().compose(c -> mail(c, mailFrom, eightBit)));
+      return Future.succeededFuture(new Tx(reused, true, mailFrom, eightBit));
     }
-    return connect().compose(c -> mail(c, mailFrom, eightBit));
+    return connect().map(c -> new Tx(c, false, mailFrom, eightBit));
   }
 
   private RelayConnection takeIdle() {
@@ -63,24 +64,6 @@ public final class SmtpRelayClient implements NextHop {
       }
     }
     return null;
-  }
-
-  private Future<RelayTransaction> mail(RelayConnection c, String mailFrom, boolean eightBit) {
-    String cmd = "MAIL FROM:<" + mailFrom + ">" + (eightBit && c.offers("8BITMIME") ? " BODY=8BITMIME" : "");
-    Future<SmtpReply> reply;
-    if (c.needsReset) {
-      c.needsReset = false;
-      if (c.offers("PIPELINING")) {
-        Future<SmtpReply> rset = c.command("RSET", config.replyTimeout());
-        Future<SmtpReply> mail = c.command(cmd, config.replyTimeout());
-        reply = rset.compose(r -> mail);
-      } else {
-        reply = c.command("RSET", config.replyTimeout()).compose(r -> c.command(cmd, config.replyTimeout()));
-      }
-    } else {
-      reply = c.command(cmd, config.replyTimeout());
-    }
-    return reply.map(r -> new Tx(c, r));
   }
 
   private Future<RelayConnection> connect() {
@@ -155,25 +138,80 @@ public final class SmtpRelayClient implements NextHop {
     return client.close();
   }
 
-  /** A transaction on one connection; the connection returns to the pool when it ends. */
+  /**
+   * A transaction on one connection; the connection returns to the pool when it ends. MAIL waits
+   * for the first RCPT and goes out with it in one write (after RSET when the connection needs
+   * one), so a message costs one round trip fewer; without PIPELINING they go one at a time.
+   */
   private final class Tx implements RelayTransaction {
-    private final RelayConnection c;
-    private final SmtpReply mailReply;
+    private RelayConnection c;
+    private boolean reused;
+    private final String mailFrom;
+    private final boolean eightBit;
+    /** The next hop's answer to MAIL, once sent; a refusal answers every RCPT. */
+    private Future<SmtpReply> mail;
     private boolean finished;
 
-    Tx(RelayConnection c, SmtpReply mailReply) {
+    Tx(RelayConnection c, boolean reused, String mailFrom, boolean eightBit) {
       this.c = c;
-      this.mailReply = mailReply;
+      this.reused = reused;
+      this.mailFrom = mailFrom;
+      this.eightBit = eightBit;
     }
 
-    @Override
-    public SmtpReply mailReply() {
-      return mailReply;
+    private String mailCommand() {
+      return "MAIL FROM:<" + mailFrom + ">" + (eightBit && c.offers("8BITMIME") ? " BODY=8BITMIME" : "");
     }
 
     @Override
     public Future<SmtpReply> rcpt(String address) {
-      return c.command("RCPT TO:<" + address + ">", config.replyTimeout());
+      String rcpt = "RCPT TO:<" + address + ">";
+      if (mail != null) {
+        return mail.compose(m -> m.positive() ? c.command(rcpt, config.replyTimeout()) : Future.succeededFuture(m));
+      }
+      return mailWith(rcpt).recover(err -> {
+        if (!reused) {
+          return Future.failedFuture(err);
+        }
+        // An idle connection may have been closed by the next hop meanwhile: once more on a fresh one.
+        reused = false;
+        c.close();
+        return connect().compose(fresh -> {
+          c = fresh;
+          return mailWith(rcpt);
+        });
+      });
+    }
+
+    /** Sends MAIL (after RSET when needed) with the first RCPT; the RCPT's reply, or MAIL's refusal. */
+    private Future<SmtpReply> mailWith(String rcpt) {
+      List<String> group = new ArrayList<>(3);
+      if (c.needsReset) {
+        c.needsReset = false;
+        group.add("RSET");
+      }
+      group.add(mailCommand());
+      Future<SmtpReply> rcptReply;
+      if (c.offers("PIPELINING")) {
+        group.add(rcpt);
+        List<Future<SmtpReply>> replies = c.commands(group, config.replyTimeout());
+        mail = replies.get(group.size() - 2);
+        rcptReply = replies.get(group.size() - 1);
+      } else {
+        Future<SmtpReply> last = null;
+        for (String cmd : group) {
+          last = last == null ? c.command(cmd, config.replyTimeout()) : last.compose(r -> c.command(cmd, config.replyTimeout()));
+        }
+        mail = last;
+        rcptReply = null;
+      }
+      Future<SmtpReply> pipelined = rcptReply;
+      return mail.compose(m -> {
+        if (!m.positive()) {
+          return Future.succeededFuture(m); // MAIL refused: no transaction there, RCPT's reply is moot
+        }
+        return pipelined != null ? pipelined : c.command(rcpt, config.replyTimeout());
+      });
     }
 
     @Override

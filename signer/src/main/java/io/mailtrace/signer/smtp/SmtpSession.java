@@ -544,10 +544,6 @@ public final class SmtpSession {
     }
     return nextHop.begin(sender, eightBit)
         .map(relay -> {
-          if (!relay.mailReply().positive()) {
-            relay.release();
-            return relay.mailReply();
-          }
           t.relay(relay);
           tx = t;
           return SmtpReply.SENDER_OK;

@@ -70,11 +70,6 @@ public final class Fakes {
         boolean done;
 
         @Override
-        public SmtpReply mailReply() {
-          return new SmtpReply(250, "2.1.0", "Ok");
-        }
-
-        @Override
         public Future<SmtpReply> rcpt(String address) {
           log.add("RCPT " + address);
           return Future.succeededFuture(address.startsWith("refused")
