@@ -16,8 +16,8 @@ import java.util.List;
 /**
  * {@link NextHop} over a Vert.x NetClient: EHLO, optional STARTTLS and AUTH PLAIN, MAIL sent with
  * the first RCPT, each RCPT proxied, DATA with the signed bytes. Connections are kept idle for
- * reuse (RSET pipelined with the next MAIL when the next hop offers PIPELINING). One instance per event
- * loop (verticle instance); not thread-safe.
+ * reuse (RSET pipelined with the next MAIL when the next hop offers PIPELINING). One instance per
+ * event loop (verticle instance); not thread-safe.
  */
 public final class SmtpRelayClient implements NextHop {
   private static final Duration DATA_TIMEOUT = Duration.ofMinutes(10);
@@ -240,7 +240,9 @@ public final class SmtpRelayClient implements NextHop {
     public void release() {
       if (!finished) {
         finished = true;
-        c.needsReset = true;
+        if (mail != null) {
+          c.needsReset = true; // a transaction may be open there; without MAIL sent, none is
+        }
         giveBack(c);
       }
     }

@@ -216,6 +216,19 @@ class SmtpRelayClientTest {
   }
 
   @Test
+  void aTransactionEndedBeforeAnyRcptSendsNothingAndNeedsNoRset() throws Exception {
+    await(() -> client.begin("news@example.com", false).map(tx -> {
+      tx.release(); // e.g. the client sent RSET or QUIT after MAIL
+      return null;
+    }));
+    assertThat(codes(transaction("a@dest.test"))).containsExactly(250, 250);
+
+    assertThat(script.connections).isEqualTo(1);
+    assertThat(script.commands).containsExactly(
+        "EHLO signer.test", "MAIL FROM:<news@example.com>", "RCPT TO:<a@dest.test>", "DATA", ".");
+  }
+
+  @Test
   void aPooledConnectionTheNextHopDroppedIsReplacedOnce() throws Exception {
     assertThat(codes(transaction("a@dest.test"))).containsExactly(250, 250);
     script.dropSecondTransaction = true; // the pooled connection dies on its next MAIL
