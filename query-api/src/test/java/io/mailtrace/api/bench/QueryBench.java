@@ -28,6 +28,9 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +65,10 @@ public final class QueryBench {
   static final String SECRET = "bench-secret-0123456789-abcdefghijklmnop";
   static final int WARM_UP_RATE = 100;
   static final int WARM_UP_SECONDS = 20;
+  static final int MAX_WARM_UP_BATCHES = 6;
+  /** A warm-up batch that compiled for less than this (JIT time, summed over compiler threads) is quiet. */
+  static final long QUIET_JIT_MS = 300;
+  static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
   public static void main(String[] args) throws Exception {
     int records = 1_000_000;
@@ -234,11 +241,25 @@ public final class QueryBench {
       System.out.printf("%n== domain+account search over the last %s (newest first, size 50) ==%n", label);
       // Steady state, as on a server that has been up for a while: a few thousand requests first,
       // so that both paths are JIT-compiled (at the measured rate alone C2 takes minutes).
+      // Batches until a batch compiles little (C2 on two busy cores takes a while), so that
+      // compilations do not land in the measured minute.
       int warmRate = Math.max(rate, WARM_UP_RATE);
-      System.out.printf("warm-up: %d s at %d req/s per target%n", WARM_UP_SECONDS, warmRate);
-      measure(load, client, api.actualPort(), esUri, tokens, warmRate, WARM_UP_SECONDS, range, new Random(7));
+      for (int batch = 1; batch <= MAX_WARM_UP_BATCHES; batch++) {
+        long jit0 = JIT.getTotalCompilationTime();
+        measure(load, client, api.actualPort(), esUri, tokens, warmRate, WARM_UP_SECONDS, range, new Random(6 + batch));
+        long jitMs = JIT.getTotalCompilationTime() - jit0;
+        System.out.printf("warm-up batch %d: %d s at %d req/s per target, %d ms compiling%n", batch, WARM_UP_SECONDS, warmRate, jitMs);
+        if (jitMs < QUIET_JIT_MS) {
+          break;
+        }
+      }
       System.out.printf("measuring: %d s at %d req/s per target (open loop, interleaved)%n", seconds, rate);
+      long jit0 = JIT.getTotalCompilationTime();
+      long[] gc0 = gcCountAndMs();
       long[][] lat = measure(load, client, api.actualPort(), esUri, tokens, rate, seconds, range, new Random(8));
+      long[] gc1 = gcCountAndMs();
+      System.out.printf("during the measurement, this JVM (API and load generator): %d ms compiling, %d GC pauses, %d ms in GC%n",
+          JIT.getTotalCompilationTime() - jit0, gc1[0] - gc0[0], gc1[1] - gc0[1]);
       report("API (GET /api/v1/mail-sent)", lat[0]);
       report("raw Elasticsearch _search  ", lat[1]);
       double apiP50 = pct(lat[0], 50);
@@ -314,6 +335,17 @@ public final class QueryBench {
       System.out.printf("errors: %d%n", errors.get());
     }
     return new long[][] {apiLat, rawLat};
+  }
+
+  /** Collections and milliseconds spent in them, over all of this JVM's collectors. */
+  static long[] gcCountAndMs() {
+    long count = 0;
+    long ms = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      ms += Math.max(0, gc.getCollectionTime());
+    }
+    return new long[] {count, ms};
   }
 
   static String enc(String s) {
