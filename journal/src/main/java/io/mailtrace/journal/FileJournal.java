@@ -22,14 +22,12 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The file-backed {@link TraceJournal}: NDJSON segment files written by one dedicated writer
- * thread with group commit (every append queued while an fsync runs shares the next one; under
- * sustained load the writer also waits out {@link JournalConfig#commitDelay()} for more).
+ * thread with group commit (every append queued while an fsync runs shares the next one).
  *
  * <p>Lifecycle: {@link #open} (blocking: takes the directory lock, quarantines a damaged tail of
  * the last segment, starts a fresh segment) then any number of concurrent {@link #append} calls
@@ -42,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileJournal implements TraceJournal, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FileJournal.class);
-  private static final Pending STOP = new Pending(new byte[0], null, null, 0);
+  private static final Pending STOP = new Pending(new byte[0], null, null);
 
   private final JournalConfig config;
   private final Path dir;
@@ -57,10 +55,6 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
   private final Counter refusedFull;
   private final Counter writeErrors;
   private final Timer fsyncTimer;
-  private final Counter delayedCommits;
-  private final long commitDelayNanos;
-  /** When the writer last finished a group (writer thread only). */
-  private long lastCommitEnd = System.nanoTime() - Long.MAX_VALUE / 2;
 
   // writer-thread state
   private final JournalFiles files;
@@ -73,7 +67,7 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
   private boolean damaged;
   private volatile boolean closed;
 
-  private record Pending(byte[] line, Context context, Promise<Void> promise, long queuedNanos) {}
+  private record Pending(byte[] line, Context context, Promise<Void> promise) {}
 
   private FileJournal(JournalConfig config, MeterRegistry registry, FileChannel lockChannel, FileLock lock) {
     this.config = config;
@@ -85,9 +79,6 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
     this.refusedFull = Counter.builder("mailtrace.journal.full").description("appends refused: journal full").register(registry);
     this.writeErrors = Counter.builder("mailtrace.journal.write.errors").description("appends failed by a write or fsync error").register(registry);
     this.fsyncTimer = Timer.builder("mailtrace.journal.fsync").description("group commit fsync latency").register(registry);
-    this.delayedCommits = Counter.builder("mailtrace.journal.commits.delayed")
-        .description("group commits that waited the commit delay for more appends").register(registry);
-    this.commitDelayNanos = config.commitDelay().toNanos();
     Gauge.builder("mailtrace.journal.used.bytes", usedBytes, AtomicLong::get).baseUnit("bytes").register(registry);
     this.writer = new Thread(this::writeLoop, "mailtrace-journal-writer");
     this.writer.setDaemon(true);
@@ -187,7 +178,7 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
       return Future.failedFuture(new JournalFullException("journal full: " + usedBytes.get() + " of " + config.maxTotalBytes() + " bytes in use"));
     }
     Promise<Void> promise = Promise.promise();
-    queue.add(new Pending(line, Vertx.currentContext(), promise, System.nanoTime()));
+    queue.add(new Pending(line, Vertx.currentContext(), promise));
     if (closed) {
       // raced with close(): the writer may be gone; fail rather than leave it hanging
       drainAndFail(new JournalWriteException("journal is closed", null));
@@ -241,13 +232,9 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
           return;
         }
         batch.add(first);
-        if (first != STOP) {
-          awaitCommitDelay(first);
-        }
         queue.drainTo(batch, config.maxGroupCommitRecords() - 1);
         boolean stop = batch.remove(STOP);
         commit(batch);
-        lastCommitEnd = System.nanoTime();
         batch.clear();
         if (stop) {
           return;
@@ -256,22 +243,6 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       }
-    }
-  }
-
-  /**
-   * Under sustained load (this append came within the commit delay of the last fsync), sleeps
-   * until it is the commit delay old, so that the appends arriving meanwhile share its fsync. A
-   * parked writer is not woken by each append, which a timed take would be.
-   */
-  private void awaitCommitDelay(Pending first) {
-    if (commitDelayNanos == 0 || first.queuedNanos - lastCommitEnd > commitDelayNanos) {
-      return;
-    }
-    delayedCommits.increment();
-    long wait;
-    while (!closed && (wait = first.queuedNanos + commitDelayNanos - System.nanoTime()) > 0) {
-      LockSupport.parkNanos(this, wait);
     }
   }
 
@@ -437,7 +408,6 @@ public final class FileJournal implements TraceJournal, AutoCloseable {
     }
     closed = true;
     queue.add(STOP);
-    LockSupport.unpark(writer); // a writer waiting out the commit delay flushes now
     try {
       writer.join(TimeUnit.SECONDS.toMillis(30));
     } catch (InterruptedException e) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -78,56 +77,6 @@ class FileJournalTest {
     for (String l : lines) {
       TraceJson.parse(l); // every line is one whole record
     }
-  }
-
-  @Test
-  void underSustainedLoadTheWriterWaitsTheCommitDelaySoThatATrickleSharesOneFsync() throws Exception {
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    Duration delay = Duration.ofMillis(400);
-    try (FileJournal journal = FileJournal.open(JournalConfig.defaults(dir).withCommitDelay(delay), registry)) {
-      // the first append after a quiet spell is written at once
-      await(journal.append(Records.record(0)));
-      assertThat(registry.get("mailtrace.journal.commits.delayed").counter().count()).isZero();
-
-      // the next ones come right after that fsync: load; spread over ~60 ms, they all wait for one
-      long start = System.nanoTime();
-      List<Future<Void>> trickle = new ArrayList<>();
-      for (int i = 1; i <= 4; i++) {
-        trickle.add(journal.append(Records.record(i)));
-        Thread.sleep(15); // spaces the arrivals (no synchronisation rests on it)
-      }
-      for (Future<Void> f : trickle) {
-        await(f);
-      }
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(delay);
-      assertThat(registry.get("mailtrace.journal.commits.delayed").counter().count()).isEqualTo(1);
-      assertThat(registry.get("mailtrace.journal.fsync").timer().count()).isEqualTo(2);
-    }
-    assertThat(allLines()).hasSize(5);
-  }
-
-  @Test
-  void withoutACommitDelayEveryGroupIsWrittenAtOnce() throws Exception {
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (FileJournal journal = FileJournal.open(JournalConfig.defaults(dir).withCommitDelay(Duration.ZERO), registry)) {
-      for (int i = 0; i < 3; i++) {
-        await(journal.append(Records.record(i)));
-      }
-      assertThat(registry.get("mailtrace.journal.commits.delayed").counter().count()).isZero();
-      assertThat(registry.get("mailtrace.journal.fsync").timer().count()).isEqualTo(3);
-    }
-  }
-
-  @Test
-  void closeFlushesAGroupWaitingOutTheCommitDelay() throws Exception {
-    FileJournal journal = FileJournal.open(JournalConfig.defaults(dir).withCommitDelay(Duration.ofSeconds(1)), new SimpleMeterRegistry());
-    await(journal.append(Records.record(0)));
-    Future<Void> waiting = journal.append(Records.record(1)); // right after an fsync: delayed
-    long start = System.nanoTime();
-    journal.close();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
-    await(waiting);
-    assertThat(allLines()).hasSize(2);
   }
 
   @Test

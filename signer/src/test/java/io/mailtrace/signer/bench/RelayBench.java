@@ -66,8 +66,7 @@ import java.util.concurrent.atomic.LongAdder;
  * and smtp-sink, read from /proc: on a shared machine those move much less than wall-clock rates.
  *
  * <p>Options: {@code --mode dual|shared|both} {@code --messages N} {@code --sessions N}
- * {@code --size bytes} {@code --rounds N} {@code --warmup N} (messages per mode before measuring)
- * {@code --commit-delay-us N} (the journal's commit delay; its default otherwise).
+ * {@code --size bytes} {@code --rounds N} {@code --warmup N} (messages per mode before measuring).
  */
 public final class RelayBench {
 
@@ -89,7 +88,7 @@ public final class RelayBench {
     }
   }
 
-  record Options(List<Mode> modes, int messages, int sessions, int size, int rounds, int warmup, int commitDelayMicros) {
+  record Options(List<Mode> modes, int messages, int sessions, int size, int rounds, int warmup) {
     static Options parse(String[] args) {
       List<Mode> modes = List.of(Mode.DUAL);
       int messages = 4000;
@@ -97,7 +96,6 @@ public final class RelayBench {
       int size = 10240;
       int rounds = 1;
       int warmup = -1;
-      int commitDelayMicros = -1;
       for (int i = 0; i < args.length; i++) {
         String v = i + 1 < args.length ? args[i + 1] : "";
         switch (args[i]) {
@@ -112,14 +110,12 @@ public final class RelayBench {
           case "--size" -> size = Integer.parseInt(v);
           case "--rounds" -> rounds = Integer.parseInt(v);
           case "--warmup" -> warmup = Integer.parseInt(v);
-          case "--commit-delay-us" -> commitDelayMicros = Integer.parseInt(v);
           default -> throw new IllegalArgumentException("unknown option " + args[i]
-              + " (--mode dual|shared|both --messages N --sessions N --size B --rounds N --warmup N --commit-delay-us N)");
+              + " (--mode dual|shared|both --messages N --sessions N --size B --rounds N --warmup N)");
         }
         i++;
       }
-      return new Options(modes, messages, sessions, size, rounds, warmup < 0 ? Math.max(1000, messages / 4) : warmup,
-          commitDelayMicros);
+      return new Options(modes, messages, sessions, size, rounds, warmup < 0 ? Math.max(1000, messages / 4) : warmup);
     }
   }
 
@@ -187,11 +183,7 @@ public final class RelayBench {
 
     Vertx vertx = Vertx.vertx();
     var journalMetrics = new SimpleMeterRegistry();
-    JournalConfig journalConfig = JournalConfig.defaults(dir.resolve("journal"));
-    if (o.commitDelayMicros() >= 0) {
-      journalConfig = journalConfig.withCommitDelay(java.time.Duration.ofNanos(o.commitDelayMicros() * 1000L));
-    }
-    FileJournal journal = await(FileJournal.open(vertx, journalConfig, journalMetrics));
+    FileJournal journal = await(FileJournal.open(vertx, JournalConfig.defaults(dir.resolve("journal")), journalMetrics));
     AccountStore accounts = AccountStore.open(dir.resolve("accounts.tsv"), new PasswordHasher(4096, 1, 1));
     for (Mode m : Mode.values()) {
       accounts.add(m.sender, null, "unused".toCharArray());
@@ -311,9 +303,8 @@ public final class RelayBench {
     }
     double appends = journalMetrics.get("mailtrace.journal.appends").counter().count();
     long fsyncs = journalMetrics.get("mailtrace.journal.fsync").timer().count();
-    out.printf(Locale.ROOT, "journal (whole run, commit delay %d µs): %.0f records, %d fsyncs = %.2f records per fsync, %.0f commits delayed%n",
-        journalConfig.commitDelay().toNanos() / 1000, appends, fsyncs, appends / Math.max(1, fsyncs),
-        journalMetrics.get("mailtrace.journal.commits.delayed").counter().count());
+    out.printf(Locale.ROOT, "journal (whole run): %.0f records, %d fsyncs = %.2f records per group commit%n",
+        appends, fsyncs, appends / Math.max(1, fsyncs));
     out.printf(Locale.ROOT, "signer heap: used %d MiB now, peak %d MiB (sum of pool peaks), max %d MiB%n",
         heap.getUsed() >> 20, peak >> 20, heap.getMax() >> 20);
 
