@@ -32,7 +32,7 @@ public final class ConfigSchema {
 
       k("signer.listen.host", STRING, "0.0.0.0", "SMTP listen address"),
       k("signer.listen.port", PORT, "2525", "SMTP listen port"),
-      k("signer.instances", INT, "2", "SMTP server verticle instances (one event loop each)"),
+      k("signer.instances", INT, "0", "SMTP server verticle instances, one event loop each (0 = half the cores, at least 1: RSA runs on its own pool of one thread per core)"),
       k("signer.hostname", STRING, "", "name in the SMTP greeting and EHLO reply (empty = node.name)"),
       k("signer.tls.cert_file", STRING, "", "PEM certificate chain for STARTTLS (empty = no STARTTLS, so no AUTH)"),
       k("signer.tls.key_file", STRING, "", "PEM private key for STARTTLS"),

@@ -128,8 +128,8 @@ public record MailtraceConfig(
   }
 
   private void validateSigner(List<ConfigProblem> p) {
-    if (signer.instances() < 1 || signer.instances() > 64) {
-      p.add(new ConfigProblem("signer.instances", Integer.toString(signer.instances()), "expected 1 to 64"));
+    if (signer.instances() < 0 || signer.instances() > 64) {
+      p.add(new ConfigProblem("signer.instances", Integer.toString(signer.instances()), "expected 0 (half the cores) or 1 to 64"));
     }
     Tls tls = signer.tls();
     if ((tls.certFile() == null) != (tls.keyFile() == null)) {

@@ -49,7 +49,8 @@ public final class ModuleConfigs {
     SignerConfig.NextHop hop = new SignerConfig.NextHop(r.host(), r.port(), r.starttls(), false,
         r.username().isEmpty() ? null : r.username(), r.passwordFile() == null ? null : read(r.passwordFile()),
         r.maxConnections(), r.connectTimeout(), r.replyTimeout());
-    return new SignerConfig(s.listen().host(), s.listen().port(), s.instances(), s.hostname(),
+    int instances = s.instances() == 0 ? SignerConfig.defaultInstances() : s.instances();
+    return new SignerConfig(s.listen().host(), s.listen().port(), instances, s.hostname(),
         s.tls().certFile(), s.tls().keyFile(), limits, s.trustedNetworks(), hop,
         new SignerConfig.SharedKey(s.sharedKey().domain(), s.sharedKey().selector(), s.sharedKey().privateKeyFile()),
         s.accountsFile(), c.nodeName());

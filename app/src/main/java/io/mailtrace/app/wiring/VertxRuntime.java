@@ -9,6 +9,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Vert.x instance with its Prometheus registry: Vert.x's own metrics (event loops, net and
@@ -16,10 +18,15 @@ import io.vertx.micrometer.VertxPrometheusOptions;
  * serves at {@code /metrics}.
  */
 public record VertxRuntime(Vertx vertx, MeterRegistry registry) {
+  private static final Logger LOG = LoggerFactory.getLogger(VertxRuntime.class);
+
 
   public static VertxRuntime create(boolean metricsEnabled) {
+    // Native epoll on Linux: on the relay it took about a fifth off the event loops' CPU per
+    // message (fewer syscalls); elsewhere, or without the library, Vert.x stays on NIO.
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
     if (!metricsEnabled) {
-      return new VertxRuntime(Vertx.vertx(), new SimpleMeterRegistry());
+      return logTransport(new VertxRuntime(Vertx.vertx(options), new SimpleMeterRegistry()));
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
@@ -27,10 +34,19 @@ public record VertxRuntime(Vertx vertx, MeterRegistry registry) {
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics))
+        .with(options.setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
-    return new VertxRuntime(vertx, registry);
+    return logTransport(new VertxRuntime(vertx, registry));
+  }
+
+  private static VertxRuntime logTransport(VertxRuntime rt) {
+    if (rt.vertx.isNativeTransportEnabled()) {
+      LOG.info("network transport: native epoll");
+    } else {
+      LOG.info("network transport: NIO (native epoll unavailable: {})", String.valueOf(rt.vertx.unavailableNativeTransportCause()));
+    }
+    return rt;
   }
 
   /** The Prometheus text exposition, or empty when metrics are off. */

@@ -170,7 +170,7 @@ class ConfigLoaderTest {
         elasticsearch:
           url: es01:9200
         signer:
-          instances: 0
+          instances: -1
           tls:
             cert_file: missing.crt
           shared_key:

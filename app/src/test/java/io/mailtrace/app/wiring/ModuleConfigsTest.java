@@ -22,6 +22,10 @@ class ModuleConfigsTest {
   Path dir;
 
   private MailtraceConfig load(String extra) throws Exception {
+    return load(extra, Map.of());
+  }
+
+  private MailtraceConfig load(String extra, Map<String, String> overrides) throws Exception {
     Files.writeString(dir.resolve("dkim.pem"), "pem");
     Files.writeString(dir.resolve("jwt.secret"), "0123456789abcdef0123456789abcdef-secret\n");
     Files.writeString(dir.resolve("master.key"), "AAAA");
@@ -51,7 +55,15 @@ class ModuleConfigsTest {
           key_bits: 3072
         %s
         """.formatted(dir, extra));
-    return ConfigLoader.load(yaml, Map.of(), Map.of());
+    return ConfigLoader.load(yaml, Map.of(), overrides);
+  }
+
+  @Test
+  void signerInstancesZeroMeansHalfTheCoresAtLeastOne() throws Exception {
+    SignerConfig s = ModuleConfigs.signer(load("", Map.of("signer.instances", "0")));
+    assertThat(s.instances())
+        .isEqualTo(SignerConfig.defaultInstances())
+        .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
   }
 
   @Test

@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
 import java.lang.management.ThreadMXBean;
@@ -66,7 +67,8 @@ import java.util.concurrent.atomic.LongAdder;
  * and smtp-sink, read from /proc: on a shared machine those move much less than wall-clock rates.
  *
  * <p>Options: {@code --mode dual|shared|both} {@code --messages N} {@code --sessions N}
- * {@code --size bytes} {@code --rounds N} {@code --warmup N} (messages per mode before measuring).
+ * {@code --size bytes} {@code --rounds N} {@code --warmup N} (messages per mode before measuring)
+ * {@code --instances N} (event loops; default as the app's) {@code --transport native|nio} (default native, as the app).
  */
 public final class RelayBench {
 
@@ -88,7 +90,7 @@ public final class RelayBench {
     }
   }
 
-  record Options(List<Mode> modes, int messages, int sessions, int size, int rounds, int warmup) {
+  record Options(List<Mode> modes, int messages, int sessions, int size, int rounds, int warmup, int instances, boolean nativeTransport) {
     static Options parse(String[] args) {
       List<Mode> modes = List.of(Mode.DUAL);
       int messages = 4000;
@@ -96,6 +98,8 @@ public final class RelayBench {
       int size = 10240;
       int rounds = 1;
       int warmup = -1;
+      int instances = SignerConfig.defaultInstances();
+      boolean nativeTransport = true;
       for (int i = 0; i < args.length; i++) {
         String v = i + 1 < args.length ? args[i + 1] : "";
         switch (args[i]) {
@@ -110,12 +114,18 @@ public final class RelayBench {
           case "--size" -> size = Integer.parseInt(v);
           case "--rounds" -> rounds = Integer.parseInt(v);
           case "--warmup" -> warmup = Integer.parseInt(v);
+          case "--instances" -> instances = Integer.parseInt(v);
+          case "--transport" -> nativeTransport = switch (v) {
+            case "native" -> true;
+            case "nio" -> false;
+            default -> throw new IllegalArgumentException("--transport native|nio, not " + v);
+          };
           default -> throw new IllegalArgumentException("unknown option " + args[i]
-              + " (--mode dual|shared|both --messages N --sessions N --size B --rounds N --warmup N)");
+              + " (--mode dual|shared|both --messages N --sessions N --size B --rounds N --warmup N --instances N --transport native|nio)");
         }
         i++;
       }
-      return new Options(modes, messages, sessions, size, rounds, warmup < 0 ? Math.max(1000, messages / 4) : warmup);
+      return new Options(modes, messages, sessions, size, rounds, warmup < 0 ? Math.max(1000, messages / 4) : warmup, instances, nativeTransport);
     }
   }
 
@@ -181,7 +191,8 @@ public final class RelayBench {
     PrivateKey sharedKey = g.generateKeyPair().getPrivate();
     KeyPair customPair = g.generateKeyPair();
 
-    Vertx vertx = Vertx.vertx();
+    // As the app's VertxRuntime: native epoll where available.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(o.nativeTransport()));
     var journalMetrics = new SimpleMeterRegistry();
     FileJournal journal = await(FileJournal.open(vertx, JournalConfig.defaults(dir.resolve("journal")), journalMetrics));
     AccountStore accounts = AccountStore.open(dir.resolve("accounts.tsv"), new PasswordHasher(4096, 1, 1));
@@ -213,7 +224,7 @@ public final class RelayBench {
     int port = freePort();
     SignerConfig cfg = SignerConfig.defaults()
         .withListen("127.0.0.1", port)
-        .withInstances(cores)
+        .withInstances(o.instances())
         .withTrustedNetworks(List.of("127.0.0.1/32"))
         .withNextHop(SignerConfig.NextHop.of("127.0.0.1", sinkPort))
         .withNodeName("bench")
@@ -250,13 +261,16 @@ public final class RelayBench {
     Map<Mode, List<Run>> relayed = new LinkedHashMap<>();
     for (int r = 0; r < o.rounds(); r++) {
       System.gc();
-      direct.add(source(sinkPort, o.messages(), o.sessions(), o.size(), Mode.SHARED.sender, sink, signer));
       rsa.add(rsa(sharedKey, 3000, cores));
+      direct.add(source(sinkPort, o.messages(), o.sessions(), o.size(), Mode.SHARED.sender, sink, signer));
       for (Mode m : o.modes()) {
         System.gc();
         relayed.computeIfAbsent(m, k -> new ArrayList<>()).add(source(port, o.messages(), o.sessions(), o.size(), m.sender, sink, signer));
       }
     }
+    // ... and once more after the last round, so that every relayed run lies between two
+    // measurements of the sign rate: the speed of a shared machine drifts by 10-20% within minutes.
+    rsa.add(rsa(sharedKey, 3000, cores));
     var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(p -> p.getType() == MemoryType.HEAP)
@@ -269,8 +283,11 @@ public final class RelayBench {
     var out = System.out;
     out.printf(Locale.ROOT, "relay bench: %d messages of %d bytes per run, %d sessions, %d cores, modes %s, %d round(s), warm-up batches of %d messages per path until the JIT is quiet%n",
         o.messages(), o.size(), o.sessions(), cores, o.modes().stream().map(m -> m.name).toList(), o.rounds(), o.warmup());
-    out.printf(Locale.ROOT, "RSA-2048 SHA256withRSA (%s, the shared key, warmed up):%n",
-        Signature.getInstance("SHA256withRSA").getProvider().getName());
+    out.printf(Locale.ROOT, "signer: %d event loop(s), %s transport, %d DKIM worker threads%n",
+        cfg.instances(), vertx.isNativeTransportEnabled() ? "native epoll" : "NIO", cores);
+    out.printf(Locale.ROOT, "RSA-2048 SHA256withRSA (%s, the shared key, warmed up; mean of %d measurements around the runs: %s signs/s 1 thread):%n",
+        Signature.getInstance("SHA256withRSA").getProvider().getName(), rsa.size(),
+        rsa.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.oneThread())).toList());
     out.printf(Locale.ROOT, "  1 thread                       : %8.0f signs/s, %.3f ms CPU per signature%n", base.oneThread(), base.cpuMsPerSign());
     out.printf(Locale.ROOT, "  %d threads at once (a check)    : %8.0f signs/s%n", cores, base.parallel());
     out.printf(Locale.ROOT, "  %d-core signing cap             : %8.0f signs/s = %d x the 1-thread rate%n", cores, base.cap(), cores);
