@@ -96,7 +96,7 @@ public final class RelayBench {
       int messages = 4000;
       int sessions = 20;
       int size = 10240;
-      int rounds = 1;
+      int rounds = 3;
       int warmup = -1;
       int instances = SignerConfig.defaultInstances();
       boolean nativeTransport = true;
