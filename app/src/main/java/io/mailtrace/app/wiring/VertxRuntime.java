@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 public record VertxRuntime(Vertx vertx, MeterRegistry registry) {
   private static final Logger LOG = LoggerFactory.getLogger(VertxRuntime.class);
 
-
   public static VertxRuntime create(boolean metricsEnabled) {
     // Native epoll on Linux: on the relay it took about a fifth off the event loops' CPU per
     // message (fewer syscalls); elsewhere, or without the library, Vert.x stays on NIO.
