@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.Locale;
@@ -32,7 +33,10 @@ class VertxRuntimeTest {
       NetServer server = rt.vertx().createNetServer()
           .connectHandler(s -> s.handler(s::write));
       await(server.listen(0, "127.0.0.1"));
-      NetSocket client = await(rt.vertx().createNetClient().connect(server.actualPort(), "127.0.0.1"));
+      // Held in a variable and closed below: Vert.x 5 closes a NetClient, and its sockets, once
+      // the client is unreachable, and a GC between connect and echo then broke this test.
+      NetClient netClient = rt.vertx().createNetClient();
+      NetSocket client = await(netClient.connect(server.actualPort(), "127.0.0.1"));
       var echoed = io.vertx.core.Promise.<Buffer>promise();
       Buffer got = Buffer.buffer();
       client.handler(b -> {
@@ -43,6 +47,7 @@ class VertxRuntimeTest {
       });
       client.write("hello");
       assertThat(await(echoed.future()).toString()).isEqualTo("hello");
+      await(netClient.close());
     } finally {
       await(rt.vertx().close());
     }

@@ -281,6 +281,8 @@ public final class QueryBench {
     }
     System.out.printf("%nsummary at %d req/s per target:%n", rate);
     summary.forEach(l -> System.out.println("  " + l));
+    // Closed explicitly: Vert.x 5 closes an unreachable client, with its connections, on GC.
+    await(client.close());
     await(load.close());
     await(apiVertx.close());
     return allMet;
