@@ -11,38 +11,32 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which daily indices to force-merge into one segment: days that are over (their UTC day ended at
- * least {@link #SETTLE} ago, so the journal has shipped their last records) and still have more
- * than one segment. A past day is searched for as long as it is retained but never written again
+ * Which weekly indices to force-merge into one segment: weeks that are over (their UTC week ended
+ * at least {@link #SETTLE} ago, so the journal has shipped their last records) and still have more
+ * than one segment. A past week is searched for as long as it is retained but never written again
  * (apart from a rare late replay), so merging it once makes every later search of it cheaper:
  * measured with {@code bench/query}, a 30-day search has a third of the p99 latency on merged
- * days. Newest day first (the most searched); exact names only, never a pattern.
+ * indices. Newest week first (the most searched); exact names only, never a pattern.
  */
 public final class Compaction {
-  /** How long after its end a day is left alone before it is merged. */
+  /** How long after its end a week is left alone before it is merged. */
   public static final Duration SETTLE = Duration.ofHours(1);
 
   private Compaction() {}
 
-  /** The daily indices to merge, newest day first. */
+  /** The weekly indices to merge, newest week first. */
   public static List<String> due(Map<String, Integer> segmentsByIndex, Instant now) {
     return segmentsByIndex.entrySet().stream()
         .filter(e -> e.getValue() > 1)
         .map(Map.Entry::getKey)
-        .filter(name -> dayOver(name, now))
+        .filter(name -> weekOver(name, now))
         .sorted(Comparator.reverseOrder())
         .toList();
   }
 
-  private static boolean dayOver(String name, Instant now) {
-    Optional<LocalDate> day = TraceIndex.dayOf(name);
-    if (day.isEmpty()) {
-      return false;
-    }
-    Instant dayStart = day.get().atStartOfDay(ZoneOffset.UTC).toInstant();
-    if (!name.equals(TraceIndex.indexFor(dayStart))) {
-      return false; // not exactly a daily index name (e.g. a restored copy)
-    }
-    return !dayStart.plus(Duration.ofDays(1)).plus(SETTLE).isAfter(now);
+  private static boolean weekOver(String name, Instant now) {
+    Optional<LocalDate> week = TraceIndex.weekOf(name);
+    return week.isPresent()
+        && !week.get().plusWeeks(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(SETTLE).isAfter(now);
   }
 }

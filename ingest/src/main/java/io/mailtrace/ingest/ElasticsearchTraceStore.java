@@ -104,7 +104,7 @@ public final class ElasticsearchTraceStore implements TraceStore, AutoCloseable 
   }
 
   @Override
-  public Future<List<String>> dailyIndices() {
+  public Future<List<String>> traceIndices() {
     return getJson("/_cat/indices/" + TraceIndex.PREFIX + "*?format=json&h=index&expand_wildcards=all", "listing indices")
         .map(json -> {
           List<String> names = new ArrayList<>();

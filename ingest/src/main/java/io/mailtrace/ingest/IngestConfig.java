@@ -18,7 +18,7 @@ import java.util.List;
  * @param retryBase first retry delay bound (full jitter: a uniform delay in [0, bound])
  * @param retryMax upper bound of any retry delay
  * @param replicas {@code number_of_replicas} written into the installed index template
- * @param retentionDays daily indices older than this many days are deleted
+ * @param retentionDays records are kept at least this many days (see {@link Retention})
  * @param retentionInterval how often retention runs
  * @param deadLetterFile NDJSON file receiving records Elasticsearch refused for good, with the reason
  */

@@ -24,7 +24,7 @@ final class IngestMetrics {
     itemRetries = Counter.builder("mailtrace.ingest.retries").tag("scope", "item").description("records sent again after 429/5xx/cluster block").register(registry);
     batchRetries = Counter.builder("mailtrace.ingest.retries").tag("scope", "request").description("bulk requests sent again after a whole-request failure").register(registry);
     deadLettered = Counter.builder("mailtrace.ingest.dead.lettered").description("records written to the dead-letter file").register(registry);
-    retentionDeleted = Counter.builder("mailtrace.ingest.retention.deleted").description("daily indices deleted by retention").register(registry);
+    retentionDeleted = Counter.builder("mailtrace.ingest.retention.deleted").description("weekly trace indices deleted by retention").register(registry);
     Gauge.builder("mailtrace.ingest.lag.bytes", lagBytes, AtomicLong::get).baseUnit("bytes")
         .description("journal bytes not yet acknowledged").register(registry);
     Gauge.builder("mailtrace.ingest.lag.records", lagRecords, AtomicLong::get)

@@ -19,14 +19,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ingest role: installs the index template, ships the journal into Elasticsearch
- * ({@link IngestPipeline}), deletes daily indices past retention and merges past days into one
+ * ({@link IngestPipeline}), deletes weekly indices past retention and merges past weeks into one
  * segment ({@link Compaction}). One instance per journal.
  * All blocking work runs on the named worker pool {@code mailtrace-ingest}.
  */
 public final class IngestVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(IngestVerticle.class);
   private static final int TEMPLATE_ATTEMPTS = 12;
-  /** How often compaction looks for a past day to merge (two cheap GETs when there is none). */
+  /** How often compaction looks for a past week to merge (two cheap GETs when there is none). */
   static final java.time.Duration COMPACTION_INTERVAL = java.time.Duration.ofMinutes(5);
 
   private final IngestConfig config;
@@ -105,10 +105,10 @@ public final class IngestVerticle extends VerticleBase {
         });
   }
 
-  /** Deletes daily indices past retention, one exact name at a time. */
+  /** Deletes weekly indices past retention, one exact name at a time. */
   Future<List<String>> runRetention() {
     LocalDate today = LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
-    return store.dailyIndices()
+    return store.traceIndices()
         .map(all -> Retention.expired(all, today, config.retentionDays()))
         .compose(expired -> {
           Future<Void> chain = Future.succeededFuture();
@@ -129,7 +129,7 @@ public final class IngestVerticle extends VerticleBase {
   }
 
   /**
-   * Starts merging the newest past day that has more than one segment ({@link Compaction}), one
+   * Starts merging the newest past week that has more than one segment ({@link Compaction}), one
    * index at a time: nothing starts while any force merge runs. Completes with the index whose
    * merge was started, if any.
    */
@@ -144,7 +144,7 @@ public final class IngestVerticle extends VerticleBase {
           }
           String name = due.get(0);
           return store.startForceMerge(name).map(v -> {
-            LOG.info("ingest: merging past day {} into one segment ({} more to go)", name, due.size() - 1);
+            LOG.info("ingest: merging past week {} into one segment ({} more to go)", name, due.size() - 1);
             return Optional.of(name);
           });
         })

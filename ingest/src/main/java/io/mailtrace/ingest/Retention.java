@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which daily indices are past retention: judged by the date in the index name (the records'
- * own UTC day), never by creation time, and returned by exact name so deletion never uses a
- * wildcard. An index of day D is kept while D is within the last {@code days} days including today.
+ * Which weekly indices are past retention: judged by the week in the index name (the records' own
+ * UTC week), never by creation time, and returned by exact name so deletion never uses a wildcard.
+ * A week's index goes once its last day (Sunday) is older than the last {@code days} days including
+ * today, so every record is kept at least {@code days} days and at most six days longer.
  */
 public final class Retention {
   private Retention() {}
@@ -17,8 +18,8 @@ public final class Retention {
     LocalDate oldestKept = today.minusDays(days - 1L);
     return indices.stream()
         .filter(name -> {
-          Optional<LocalDate> day = TraceIndex.dayOf(name);
-          return day.isPresent() && day.get().isBefore(oldestKept) && name.equals(TraceIndex.indexFor(day.get().atStartOfDay(java.time.ZoneOffset.UTC).toInstant()));
+          Optional<LocalDate> week = TraceIndex.weekOf(name);
+          return week.isPresent() && week.get().plusDays(6).isBefore(oldestKept);
         })
         .sorted()
         .toList();

@@ -20,13 +20,13 @@ public interface TraceStore {
   /** Installs (or replaces) the trace index template with the given replica count. */
   Future<Void> installTemplate(int replicas);
 
-  /** Names of the existing daily trace indices. */
-  Future<List<String>> dailyIndices();
+  /** Names of the existing weekly trace indices. */
+  Future<List<String>> traceIndices();
 
   /** Deletes one index by its exact name. */
   Future<Void> deleteIndex(String name);
 
-  /** Segment count of each daily trace index (primaries). */
+  /** Segment count of each weekly trace index (primaries). */
   Future<Map<String, Integer>> segmentCounts();
 
   /** Whether a force merge is running anywhere in the cluster. */

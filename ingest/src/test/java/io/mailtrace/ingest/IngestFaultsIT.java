@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Ingest-side fault recipes of issue 8, each against the real (shared) Elasticsearch, with records
  * written by the real {@link FileJournal} as the signer writes them, and each ending with the
- * {@link ExactlyOnceOracle}. Each test writes to a day (daily index) of its own.
+ * {@link ExactlyOnceOracle}. Each test writes to a week (weekly index) of its own.
  */
 class IngestFaultsIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
@@ -121,7 +121,7 @@ class IngestFaultsIT {
 
   @Test
   void a429StormRetriesOnlyTheRefusedItemsWithGrowingBackoffAndFlatHeap() throws Exception {
-    Instant day = Instant.parse("2027-04-01T00:00:00Z");
+    Instant day = Instant.parse("2027-04-05T00:00:00Z");
     String index = TraceIndex.indexFor(day);
     proxy = FaultProxy.start(esUrl);
     // Deterministic "jitter" (half the ceiling): the delay before attempt n+1 is known exactly.
@@ -227,7 +227,7 @@ class IngestFaultsIT {
 
   @Test
   void aMappingConflictIsDeadLetteredTheRestIndexedAndTheFixedRecordReplayedOnce() throws Exception {
-    Instant day = Instant.parse("2027-04-02T00:00:00Z");
+    Instant day = Instant.parse("2027-04-12T00:00:00Z");
     String index = TraceIndex.indexFor(day);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     TraceRecord bad = TestRecords.withIp(day, 1_000, "not-an-ip-address");
@@ -285,7 +285,7 @@ class IngestFaultsIT {
 
   @Test
   void replayingTheWholeJournalChangesNoCountAndCountsEveryRecordAsDuplicate() throws Exception {
-    Instant day = Instant.parse("2027-04-03T00:00:00Z");
+    Instant day = Instant.parse("2027-04-19T00:00:00Z");
     String index = TraceIndex.indexFor(day);
     try (FileJournal journal = FileJournal.open(journalConfig, new SimpleMeterRegistry())) {
       append(journal, day, 0, 3_000);
@@ -313,7 +313,7 @@ class IngestFaultsIT {
 
   @Test
   void aTornOrCorruptedSegmentTailIsQuarantinedAndTheRestIndexed() throws Exception {
-    Instant day = Instant.parse("2027-04-04T00:00:00Z");
+    Instant day = Instant.parse("2027-04-26T00:00:00Z");
     String index = TraceIndex.indexFor(day);
     SimpleMeterRegistry journalMetrics = new SimpleMeterRegistry();
     String garbage = "}{ garbage written over a record \u00e9";
@@ -449,7 +449,7 @@ class IngestFaultsIT {
 
   @Test
   void aBulkWhoseAnswerIsLostIsSentAgainAndItsDuplicatesCountAsSuccess() throws Exception {
-    Instant day = Instant.parse("2027-04-05T00:00:00Z");
+    Instant day = Instant.parse("2027-05-03T00:00:00Z");
     String index = TraceIndex.indexFor(day);
     proxy = FaultProxy.start(esUrl);
     Set<Integer> cut = Set.of(1, 3, 4, 7);

@@ -23,7 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,7 +80,7 @@ class IngestIT {
 
   @Test
   void tenThousandRecordsAreSearchableAndAReplayFromZeroChangesNothing() throws Exception {
-    Instant day = Instant.parse("2027-01-01T00:00:00Z");
+    Instant day = Instant.parse("2027-01-04T00:00:00Z");
     String index = TraceIndex.indexFor(day);
     List<TraceRecord> records;
     try (FileJournal journal = FileJournal.open(journalConfig, new SimpleMeterRegistry())) {
@@ -112,7 +114,7 @@ class IngestIT {
 
   @Test
   void aRecordViolatingTheMappingIsDeadLetteredAndTheRestOfTheBulkIndexed() throws Exception {
-    Instant day = Instant.parse("2027-01-02T00:00:00Z");
+    Instant day = Instant.parse("2027-01-11T00:00:00Z");
     String index = TraceIndex.indexFor(day);
     TraceRecord bad = TestRecords.withIp(day, 25, "not-an-ip-address");
     try (FileJournal journal = FileJournal.open(journalConfig, new SimpleMeterRegistry())) {
@@ -136,7 +138,7 @@ class IngestIT {
 
   @Test
   void aJournalTruncatedInsideItsLastRecordShipsTheIntactOnesAndQuarantinesTheRest() throws Exception {
-    Instant day = Instant.parse("2027-01-03T00:00:00Z");
+    Instant day = Instant.parse("2027-01-18T00:00:00Z");
     String index = TraceIndex.indexFor(day);
     List<TraceRecord> records;
     try (FileJournal journal = FileJournal.open(journalConfig, new SimpleMeterRegistry())) {
@@ -170,7 +172,7 @@ class IngestIT {
 
   @Test
   void aFullJournalRefusesAppendsUntilIngestAcknowledgesASegment() throws Exception {
-    Instant day = Instant.parse("2027-01-04T00:00:00Z");
+    Instant day = Instant.parse("2027-01-25T00:00:00Z");
     String index = TraceIndex.indexFor(day);
     journalConfig = journalConfig.withSegmentBytes(8 * 1024).withMaxTotalBytes(32 * 1024);
     try (FileJournal journal = FileJournal.open(journalConfig, new SimpleMeterRegistry())) {
@@ -204,8 +206,9 @@ class IngestIT {
   }
 
   @Test
-  void retentionDeletesDailyIndicesOlderThanTheLimitByName() {
-    for (String name : List.of("mailtrace-sent-2026.01.15", "mailtrace-sent-2026.10.29", "mailtrace-sent-2026.10.30", "mailtrace-sent-archive")) {
+  void retentionDeletesWeeklyIndicesOlderThanTheLimitByName() {
+    // 30 days back from 2026-11-28 is 2026-10-30, in week 44; week 43 ended on 2026-10-25
+    for (String name : List.of("mailtrace-sent-2026-w03", "mailtrace-sent-2026-w43", "mailtrace-sent-2026-w44", "mailtrace-sent-archive")) {
       EsHttp.Reply r = es.send("PUT", "/" + name, null);
       assertThat(r.status()).as(r.body()).isIn(200, 400); // 400: exists from an earlier run
     }
@@ -214,39 +217,42 @@ class IngestIT {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Await.result(vertx.deployVerticle(new IngestVerticle(config, journalConfig, registry, fixed,
         Backoff.withRandomJitter(config.retryBase(), config.retryMax()), null)));
-    Await.until(WAIT, "old indices deleted", () -> !es.exists("mailtrace-sent-2026.01.15") && !es.exists("mailtrace-sent-2026.10.29"));
-    assertThat(es.exists("mailtrace-sent-2026.10.30")).isTrue();
+    Await.until(WAIT, "old indices deleted", () -> !es.exists("mailtrace-sent-2026-w03") && !es.exists("mailtrace-sent-2026-w43"));
+    assertThat(es.exists("mailtrace-sent-2026-w44")).isTrue();
     assertThat(es.exists("mailtrace-sent-archive")).isTrue();
     assertThat(registry.get("mailtrace.ingest.retention.deleted").counter().count()).isGreaterThanOrEqualTo(2);
   }
 
   @Test
-  void compactionMergesPastDaysIntoOneSegmentNewestFirstAndLeavesTodayAlone() {
-    List<String> days = List.of("mailtrace-sent-2031.03.01", "mailtrace-sent-2031.03.02", "mailtrace-sent-2031.03.03");
-    for (String name : days) {
+  void compactionMergesPastWeeksIntoOneSegmentNewestFirstAndLeavesThisWeekAlone() {
+    // Mondays of 2031's weeks 8, 9 and 10; "now" is the Wednesday of week 10
+    Map<String, String> weeks = new LinkedHashMap<>();
+    weeks.put("mailtrace-sent-2031-w08", "2031-02-17");
+    weeks.put("mailtrace-sent-2031-w09", "2031-02-24");
+    weeks.put("mailtrace-sent-2031-w10", "2031-03-03");
+    weeks.forEach((name, monday) -> {
       es.send("DELETE", "/" + name, null);
       for (int i = 0; i < 3; i++) { // one segment per refresh
-        String date = name.substring("mailtrace-sent-".length()).replace('.', '-');
         EsHttp.Reply r = es.send("POST", "/" + name + "/_doc?refresh=true",
-            "{\"id\":\"C" + i + "\",\"@timestamp\":\"" + date + "T10:00:0" + i + "Z\"}");
+            "{\"id\":\"C" + i + "\",\"@timestamp\":\"" + monday + "T10:00:0" + i + "Z\"}");
         assertThat(r.status()).as(r.body()).isEqualTo(201);
       }
       assertThat(segments(name)).isEqualTo(3);
-    }
-    Clock fixed = Clock.fixed(Instant.parse("2031-03-03T12:00:00Z"), ZoneOffset.UTC);
+    });
+    Clock fixed = Clock.fixed(Instant.parse("2031-03-05T12:00:00Z"), ZoneOffset.UTC);
     IngestConfig config = config();
     IngestVerticle ingest = new IngestVerticle(config, journalConfig, new SimpleMeterRegistry(), fixed,
         Backoff.withRandomJitter(config.retryBase(), config.retryMax()), null);
     Await.result(vertx.deployVerticle(ingest));
 
-    assertThat(Await.result(ingest.runCompaction())).contains("mailtrace-sent-2031.03.02");
-    Await.until(WAIT, "2031.03.02 merged", () -> segments("mailtrace-sent-2031.03.02") == 1);
+    assertThat(Await.result(ingest.runCompaction())).contains("mailtrace-sent-2031-w09");
+    Await.until(WAIT, "2031-w09 merged", () -> segments("mailtrace-sent-2031-w09") == 1);
     Await.until(WAIT, "the merge task gone", () -> !Await.result(ingest.store().forceMergeRunning()));
-    assertThat(Await.result(ingest.runCompaction())).contains("mailtrace-sent-2031.03.01");
-    Await.until(WAIT, "2031.03.01 merged", () -> segments("mailtrace-sent-2031.03.01") == 1);
+    assertThat(Await.result(ingest.runCompaction())).contains("mailtrace-sent-2031-w08");
+    Await.until(WAIT, "2031-w08 merged", () -> segments("mailtrace-sent-2031-w08") == 1);
 
-    assertThat(segments("mailtrace-sent-2031.03.03")).isEqualTo(3); // today: still written to
-    for (String name : days) {
+    assertThat(segments("mailtrace-sent-2031-w10")).isEqualTo(3); // this week: still written to
+    for (String name : weeks.keySet()) {
       es.send("POST", "/" + name + "/_refresh", null);
       assertThat(es.count(name)).isEqualTo(3);
     }

@@ -66,7 +66,7 @@ class IngestPipelineTest {
     }
 
     @Override
-    public Future<List<String>> dailyIndices() {
+    public Future<List<String>> traceIndices() {
       return Future.succeededFuture(List.of());
     }
 

@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Trace records for tests, all on one UTC day so each test can count its own daily index. */
+/** Trace records for tests, all on one UTC day (so in one week) so each test can count its own weekly index. */
 final class TestRecords {
   private static final TraceIds IDS = new TraceIds(new SecureRandom());
 

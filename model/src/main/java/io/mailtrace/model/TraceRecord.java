@@ -11,7 +11,7 @@ import java.util.Objects;
  * Elasticsearch mapping ({@code index-template.json}) and are never renamed without a migration.
  *
  * @param id time-ordered unique id ({@link TraceIds}); also the Elasticsearch {@code _id}
- * @param timestamp when the transaction ended (UTC); chooses the daily index
+ * @param timestamp when the transaction ended (UTC); chooses the weekly index
  * @param account the sending account (AUTH user or the account named by a trusted MTA)
  * @param domain sender domain (the account's domain)
  * @param statusReason why the message was not relayed (our reply or the next hop's), if it was not

@@ -64,7 +64,7 @@ public final class ConfigSchema {
       k("ingest.batch.max_bytes", SIZE, "5MB", "bytes per _bulk request"),
       k("ingest.batch.linger", DURATION, "200ms", "how long a partial batch waits for more records"),
       k("ingest.retry.max_backoff", DURATION, "30s", "cap of the exponential backoff between retries"),
-      k("ingest.retention_days", INT, "30", "daily indices older than this are deleted"),
+      k("ingest.retention_days", INT, "30", "days a trace record is kept at least (weekly indices go once their last day is older)"),
       k("ingest.dead_letter_file", STRING, "dead-letter.ndjson", "records Elasticsearch refused for good (400), one a line with the reason"),
 
       k("api.listen.host", STRING, "0.0.0.0", "HTTP listen address of the API and web UI"),

@@ -145,7 +145,7 @@ public final class EsTraceSearch implements TraceSearch {
     return es.get("/_cluster/health?timeout=2s").mapEmpty();
   }
 
-  /** Only the daily indices the time range touches (the range filter stays in the query). */
+  /** Only the weekly indices the time range touches (the range filter stays in the query). */
   static String targets(SearchFilters filters) {
     return String.join(",", TraceIndex.searchTargets(filters.from(), filters.to()));
   }

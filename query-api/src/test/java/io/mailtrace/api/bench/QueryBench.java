@@ -145,8 +145,8 @@ public final class QueryBench {
   }
 
   /**
-   * The steady state of a running platform: ingest merges each day into one segment an hour after
-   * it ends ({@link Compaction}); the newest day of the data is still being written, so it stays
+   * The steady state of a running platform: ingest merges each week into one segment an hour after
+   * it ends ({@link Compaction}); the newest week of the data is still being written, so it stays
    * as indexed. Uses ingest's own store and policy, one merge at a time as ingest does.
    */
   static void compactPastDays(String es) throws Exception {
@@ -169,7 +169,7 @@ public final class QueryBench {
       while (awaitSlow(store.forceMergeRunning())) {
         Thread.sleep(500);
       }
-      System.out.printf("compacted %d past days into one segment each in %.1f s (the newest day stays as written)%n",
+      System.out.printf("compacted %d past weeks into one segment each in %.1f s (the newest week stays as written)%n",
           merged, (System.nanoTime() - t0) / 1e9);
     } finally {
       await(vertx.close());

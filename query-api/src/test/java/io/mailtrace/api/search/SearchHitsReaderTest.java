@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SearchHitsReaderTest {
 
   static JsonObject hit(String id, long millis, JsonObject source) {
-    return new JsonObject().put("_index", "mailtrace-sent-2026.10.01").put("_id", id).put("_score", null)
+    return new JsonObject().put("_index", "mailtrace-sent-2026-w40").put("_id", id).put("_score", null)
         .put("_ignored", new JsonArray().add("subject.keyword"))
         .put("_source", source).put("sort", new JsonArray().add(millis).add(id));
   }
