@@ -125,7 +125,13 @@ public final class Canonicalization {
           out.put((byte) ' ');
           pendingSpace = false;
         }
-        out.put(b);
+        // The rest of a word passes through unchanged: copy it as one run, not byte by byte.
+        int end = i + 1;
+        while (end < to && isWordByte(message[end])) {
+          end++;
+        }
+        out.put(message, i, end - i);
+        i = end - 1;
       }
     }
     if (lineHasContent) {
@@ -167,6 +173,11 @@ public final class Canonicalization {
     return b == ' ' || b == '\t';
   }
 
+  /** A byte relaxed body canonicalization never changes: neither WSP nor part of a line ending. */
+  private static boolean isWordByte(byte b) {
+    return b != ' ' && b != '\t' && b != '\r' && b != '\n';
+  }
+
   private static MalformedMessageException bare(String what, int line) {
     return new MalformedMessageException(
         MessageProblem.BARE_LINE_ENDING,
@@ -188,6 +199,18 @@ public final class Canonicalization {
         flush();
       }
       buf[n++] = b;
+    }
+
+    void put(byte[] bytes, int off, int len) {
+      if (len > buf.length - n) {
+        flush();
+        if (len >= buf.length) {
+          sink.write(bytes, off, len);
+          return;
+        }
+      }
+      System.arraycopy(bytes, off, buf, n, len);
+      n += len;
     }
 
     void crlf() {
