@@ -22,6 +22,13 @@ import org.slf4j.LoggerFactory;
 public final class ApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
 
+  /**
+   * The shortest slice Linux grants: an event loop runs tens of microseconds per wake-up, and on
+   * cores shared with Elasticsearch it should not queue behind a search thread's slice (see
+   * {@link SchedulerSlice} and docs/adr/0008-event-loop-scheduler-slice.md for the measurements).
+   */
+  static final java.time.Duration EVENT_LOOP_SLICE = SchedulerSlice.MIN;
+
   private final ApiConfig config;
   private final List<ApiRoutes> extensions;
   private final Supplier<String> metrics;
@@ -48,6 +55,10 @@ public final class ApiVerticle extends VerticleBase {
     if (!errors.isEmpty()) {
       return Future.failedFuture(new IllegalArgumentException("invalid API config: " + String.join("; ", errors)));
     }
+    // start() runs on this verticle's event loop: the thread that serves its requests.
+    SchedulerSlice.Outcome slice = SchedulerSlice.request(EVENT_LOOP_SLICE);
+    LOG.info("API event loop {}: {}", Thread.currentThread().getName(),
+        slice.applied() ? "scheduler " + slice.detail() : "kernel's own scheduler slice (" + slice.detail() + ")");
     es = new EsHttp(vertx, config.elasticsearchUrls(), config.elasticsearchTimeout());
     EsAuditLog audit = new EsAuditLog(es);
     ApiServices services = new ApiServices(vertx, config, Clock.systemUTC(), new EsTraceSearch(es), audit, new CursorCodec(config.jwtSecret()));
